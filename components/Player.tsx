@@ -1,0 +1,74 @@
+// Plays a stored clip in place over the original image (inside the in-page iframe), looping.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { getClip } from '@/lib/store/clips';
+
+export function Player(props: { clipId: string; tabId: number; nonce: string }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const [src, setSrc] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [paused, setPaused] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    let url: string | null = null;
+    getClip(props.clipId).then(
+      (clip) => {
+        if (!clip) return setError('This clip is no longer in your Sfumato gallery.');
+        url = URL.createObjectURL(clip.mp4);
+        setSrc(url);
+        if (clip.renderer === 'cpu') setNotice('WebGPU is unavailable here, so Sfumato used its slower CPU renderer.');
+      },
+      () => setError('The clip could not be read from storage.'),
+    );
+    return () => url && URL.revokeObjectURL(url);
+  }, [props.clipId]);
+
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => setNotice(null), 6000);
+    return () => clearTimeout(t);
+  }, [notice]);
+
+  const toggle = () => {
+    const v = video.current;
+    if (!v) return;
+    if (v.paused) void v.play();
+    else v.pause();
+  };
+  const close = () => window.parent.postMessage({ sfumato: 'close', nonce: props.nonce }, '*');
+  const openPanel = async () => {
+    await chrome.storage.session.set({ lastClipId: props.clipId });
+    if (Number.isInteger(props.tabId)) await chrome.sidePanel.open({ tabId: props.tabId }).catch(() => undefined);
+  };
+
+  if (error) return <div class="error" role="alert">{error}</div>;
+  return (
+    <>
+      {src && (
+        <video
+          ref={video}
+          src={src}
+          autoplay
+          loop
+          muted
+          playsInline
+          onPlay={() => setPaused(false)}
+          onPause={() => setPaused(true)}
+          aria-label="Animated portrait, AI-generated"
+        />
+      )}
+      {notice && <div class="notice" role="status">{notice}</div>}
+      <div class="controls">
+        <button type="button" class="play" onClick={toggle} aria-label={paused ? 'Play' : 'Pause'} title={paused ? 'Play' : 'Pause'}>
+          {paused ? '▶' : '❚❚'}
+        </button>
+        <button type="button" class="open" onClick={() => void openPanel()} title="Open in Sfumato">
+          Open in Sfumato
+        </button>
+        <button type="button" class="close" onClick={close} aria-label="Close" title="Close and restore the image">
+          ✕
+        </button>
+      </div>
+    </>
+  );
+}

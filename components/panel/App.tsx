@@ -1,0 +1,108 @@
+// The side panel: Studio (the current clip, its details, face choice) and Gallery.
+import { useEffect, useState } from 'preact/hooks';
+import { msg, parseMessage, STAGE_LABELS, type Message } from '@/lib/messages/protocol';
+import { getClip, listClips, type ClipRecord } from '@/lib/store/clips';
+import { ClipDetails } from './ClipDetails';
+
+type Tab = 'studio' | 'gallery';
+
+export function App() {
+  const [tab, setTab] = useState<Tab>('studio');
+  const [clip, setClip] = useState<ClipRecord | null>(null);
+  const [clips, setClips] = useState<ClipRecord[]>([]);
+  const [status, setStatus] = useState<Message<'job-status'> | null>(null);
+
+  const showClip = async (id: string) => setClip((await getClip(id)) ?? null);
+  const refresh = async () => setClips(await listClips());
+
+  useEffect(() => {
+    const hashId = new URLSearchParams(location.hash.slice(1)).get('clip');
+    void chrome.storage.session.get('lastClipId').then(async (v) => {
+      const id = hashId ?? (v.lastClipId as string | undefined);
+      if (id) await showClip(id);
+      else {
+        const all = await listClips();
+        if (all[0]) setClip(all[0]);
+      }
+    });
+    void refresh();
+    const onMessage = (raw: unknown) => {
+      let m;
+      try {
+        m = parseMessage(raw, 'panel');
+      } catch {
+        return;
+      }
+      if (!m) return;
+      if (m.type === 'job-status') setStatus(m.done && !m.error ? null : m);
+      if (m.type === 'clip-saved') {
+        void showClip(m.clipId);
+        void refresh();
+        setTab('studio');
+      }
+    };
+    chrome.runtime.onMessage.addListener(onMessage);
+    const onStorage = (changes: Record<string, chrome.storage.StorageChange>) => {
+      const id = changes.lastClipId?.newValue as string | undefined;
+      if (id) void showClip(id);
+    };
+    chrome.storage.session.onChanged.addListener(onStorage);
+    return () => {
+      chrome.runtime.onMessage.removeListener(onMessage);
+      chrome.storage.session.onChanged.removeListener(onStorage);
+    };
+  }, []);
+
+  const reanimate = (faceIndex: number) => {
+    if (!clip) return;
+    setStatus(msg({ to: 'panel', type: 'job-status', jobId: 'pending', stage: 'source', fraction: 0 }));
+    void chrome.runtime.sendMessage(msg({ to: 'background', type: 'reanimate', clipId: clip.id, faceIndex }));
+  };
+
+  return (
+    <>
+      <header>
+        <h1>Sfumato</h1>
+        <nav role="tablist">
+          {(['studio', 'gallery'] as Tab[]).map((t) => (
+            <button role="tab" aria-selected={tab === t} onClick={() => setTab(t)} key={t}>
+              {t === 'studio' ? 'Studio' : 'Gallery'}
+            </button>
+          ))}
+        </nav>
+      </header>
+      <main>
+        {status && (status.error ? <div class="error" role="alert">{status.error}</div> : <div class="status" role="status">{status.stage ? STAGE_LABELS[status.stage] : 'Working…'}</div>)}
+        {tab === 'studio' &&
+          (clip ? (
+            <ClipDetails clip={clip} onChooseFace={reanimate} />
+          ) : (
+            <p class="empty">Right-click a portrait on any page and choose “Animate this portrait”.</p>
+          ))}
+        {tab === 'gallery' && (
+          <ul class="gallery">
+            {clips.length === 0 && <li class="empty">No clips yet.</li>}
+            {clips.map((c) => (
+              <li key={c.id}>
+                <button onClick={() => { setClip(c); setTab('studio'); }}>
+                  <Poster blob={c.poster} alt={c.title} />
+                  <span class="t">{c.title}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </main>
+    </>
+  );
+}
+
+function Poster(props: { blob: Blob; alt: string }) {
+  const [url, setUrl] = useState<string>('');
+  useEffect(() => {
+    const u = URL.createObjectURL(props.blob);
+    setUrl(u);
+    return () => URL.revokeObjectURL(u);
+  }, [props.blob]);
+  return url ? <img src={url} alt={props.alt} /> : null;
+}

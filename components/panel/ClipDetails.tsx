@@ -1,0 +1,59 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ClipRecord } from '@/lib/store/clips';
+
+const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+
+export function ClipDetails(props: { clip: ClipRecord; onChooseFace: (index: number) => void }) {
+  const { clip } = props;
+  const [url, setUrl] = useState('');
+  useEffect(() => {
+    const u = URL.createObjectURL(clip.mp4);
+    setUrl(u);
+    return () => URL.revokeObjectURL(u);
+  }, [clip.id]);
+  return (
+    <section class="clip" data-clip-id={clip.id}>
+      {url && <video src={url} autoplay loop muted playsInline controls aria-label={`${clip.title}, animated (AI-generated)`} />}
+      <h2 style={{ fontSize: '15px', margin: '8px 0 4px' }}>{clip.title}</h2>
+      <p style={{ margin: '0 0 6px' }}>
+        <span class="badge">AI-generated</span> {clip.signed ? 'Signed with content credentials' : 'Not signed'}
+      </p>
+      <dl>
+        <dt>Motion</dt>
+        <dd>Gentle life · {clip.durationS.toFixed(1)} s · seed {clip.motion.seed}</dd>
+        <dt>Video</dt>
+        <dd>
+          {clip.width}×{clip.height} · {clip.fps} fps · H.264 MP4 · {(clip.mp4.size / 1e6).toFixed(2)} MB
+        </dd>
+        <dt>Source</dt>
+        <dd>
+          <a href={clip.sourceUrl.startsWith('http') ? clip.sourceUrl : undefined} target="_blank" rel="noreferrer">
+            {clip.sourceUrl.startsWith('data:') ? 'embedded image' : clip.sourceUrl}
+          </a>{' '}
+          ({clip.sourceSize.width}×{clip.sourceSize.height})
+        </dd>
+        <dt>Made</dt>
+        <dd>{new Date(clip.createdAt).toLocaleString()}</dd>
+        <dt>Renderer</dt>
+        <dd>{clip.renderer === 'webgpu' ? 'WebGPU' : 'CPU (WebGPU unavailable)'}</dd>
+        <dt>Time</dt>
+        <dd>
+          {fmtMs(clip.timings.totalMs)} total · faces {fmtMs(clip.timings.detectMs)} · {clip.timings.renderMsPerFrame.toFixed(1)} ms/frame render ·{' '}
+          {clip.timings.encodeMsPerFrame.toFixed(1)} ms/frame encode
+        </dd>
+      </dl>
+      {clip.faces.length > 1 && (
+        <div>
+          <p style={{ margin: '10px 0 4px' }}>{clip.faces.length} faces found. Animate another:</p>
+          <div class="faces">
+            {clip.faces.map((f) => (
+              <button key={f.index} aria-pressed={f.index === clip.faceIndex} onClick={() => props.onChooseFace(f.index)}>
+                Face {f.index + 1}
+              </button>
+            ))}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,158 @@
+// The background service worker: context menus, permissions at the moment of use, on-demand
+// injection of the content script, and routing of job messages between the rooms.
+import { ERROR_SENTENCES, type ErrorCode } from '../messages/errors';
+import { locateResult, msg, parseMessage, type Message } from '../messages/protocol';
+import { getClip } from '../store/clips';
+import { dropRoute, getRoute, newJobId, saveRoute } from './jobs';
+import { ensureOffscreen } from './offscreen';
+
+export const MENU_ANIMATE = 'sfumato-animate';
+const CONTENT_SCRIPT = '/content-scripts/content.js';
+
+const DEFAULT_MOTION = { preset: 'gentle-life', durationS: 5, seed: 1 } as const;
+
+function randomSeed() {
+  return crypto.getRandomValues(new Uint32Array(1))[0]! >>> 1;
+}
+
+function registerMenus() {
+  chrome.contextMenus.removeAll(() => {
+    chrome.contextMenus.create({ id: MENU_ANIMATE, title: 'Animate this portrait', contexts: ['image'] });
+  });
+}
+
+/** Ask for the image's origin at the moment of use; resolves false when not granted or not askable. */
+function requestOriginFor(srcUrl: string): Promise<boolean> {
+  let origin: string;
+  try {
+    const u = new URL(srcUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return Promise.resolve(true);
+    origin = `${u.protocol}//${u.hostname}/*`;
+  } catch {
+    return Promise.resolve(false);
+  }
+  // Must be called synchronously inside the click handler to keep the user gesture.
+  return chrome.permissions.request({ origins: [origin] }).catch(() => false);
+}
+
+async function toContent(tabId: number, frameId: number, m: Message) {
+  return chrome.tabs.sendMessage(tabId, m, { frameId }).catch(() => undefined);
+}
+
+async function failInTab(tabId: number, frameId: number, jobId: string, code: ErrorCode, detail?: string) {
+  await toContent(tabId, frameId, msg({ to: 'content', type: 'overlay-error', jobId, code, message: detail ?? ERROR_SENTENCES[code] }));
+}
+
+async function startAnimateFromMenu(info: chrome.contextMenus.OnClickData, tab: chrome.tabs.Tab | undefined, permission: Promise<boolean>) {
+  const srcUrl = info.srcUrl;
+  if (!tab?.id || !srcUrl) return;
+  const tabId = tab.id;
+  const frameId = info.frameId ?? 0;
+  const jobId = newJobId();
+  try {
+    await chrome.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [CONTENT_SCRIPT] });
+  } catch (e) {
+    console.warn('Sfumato: cannot inject into this page', e);
+    return;
+  }
+  const raw = await chrome.tabs.sendMessage(tabId, msg({ to: 'content', type: 'overlay-locate', jobId, srcUrl }), { frameId });
+  let located;
+  try {
+    located = locateResult(raw, 'locate');
+  } catch {
+    located = { ok: false };
+  }
+  if (!located.ok || !located.bestUrl) {
+    await failInTab(tabId, frameId, jobId, 'element-not-found');
+    return;
+  }
+  await saveRoute(jobId, { tabId, frameId, createdAt: Date.now() });
+  const granted = await permission;
+  // A refused permission is not final: many image hosts allow reading without it (CORS).
+  void granted;
+  await dispatchJob(jobId, {
+    url: located.bestUrl,
+    pageUrl: info.pageUrl ?? tab.url ?? '',
+    title: (located.title || tab.title || 'Portrait').slice(0, 500),
+  });
+}
+
+async function dispatchJob(jobId: string, source: { url: string; pageUrl: string; title: string }, faceIndex?: number) {
+  try {
+    await ensureOffscreen();
+    await chrome.runtime.sendMessage(
+      msg({ to: 'offscreen', type: 'animate', jobId, source, faceIndex, motion: { ...DEFAULT_MOTION, seed: randomSeed() } }),
+    );
+  } catch (e) {
+    await routeFailure(jobId, 'internal', String(e));
+  }
+}
+
+async function routeFailure(jobId: string, code: ErrorCode, message: string) {
+  const route = await getRoute(jobId);
+  if (route?.tabId != null) await failInTab(route.tabId, route.frameId, jobId, code, message);
+  void chrome.runtime.sendMessage(msg({ to: 'panel', type: 'job-status', jobId, error: message, done: true })).catch(() => undefined);
+  await dropRoute(jobId);
+}
+
+async function onJobMessage(m: Extract<Message, { to: 'background' }>) {
+  if (m.type === 'reanimate') {
+    const clip = await getClip(m.clipId);
+    if (!clip) return;
+    const jobId = newJobId();
+    await saveRoute(jobId, { tabId: null, frameId: 0, createdAt: Date.now() });
+    await dispatchJob(jobId, { url: clip.sourceUrl, pageUrl: clip.pageUrl, title: clip.title }, m.faceIndex);
+    return jobId;
+  }
+  if (m.type === 'open-panel') return;
+  const route = await getRoute(m.jobId);
+  const panel = (p: Message<'job-status'>) => void chrome.runtime.sendMessage(p).catch(() => undefined);
+  if (m.type === 'job-progress') {
+    if (route?.tabId != null)
+      await toContent(route.tabId, route.frameId, msg({ to: 'content', type: 'overlay-progress', jobId: m.jobId, stage: m.stage, fraction: m.fraction }));
+    panel(msg({ to: 'panel', type: 'job-status', jobId: m.jobId, stage: m.stage, fraction: m.fraction }));
+  } else if (m.type === 'job-done') {
+    if (route?.tabId != null) {
+      const playerUrl = chrome.runtime.getURL(`/player.html?clip=${encodeURIComponent(m.clipId)}&tab=${route.tabId}`);
+      await toContent(route.tabId, route.frameId, msg({ to: 'content', type: 'overlay-ready', jobId: m.jobId, playerUrl, notice: m.notice }));
+    }
+    await chrome.storage.session.set({ lastClipId: m.clipId });
+    panel(msg({ to: 'panel', type: 'job-status', jobId: m.jobId, done: true }));
+    void chrome.runtime.sendMessage(msg({ to: 'panel', type: 'clip-saved', clipId: m.clipId })).catch(() => undefined);
+    await dropRoute(m.jobId);
+  } else if (m.type === 'job-failed') {
+    await routeFailure(m.jobId, m.code, m.message);
+  }
+}
+
+export function startBackground() {
+  chrome.runtime.onInstalled.addListener(registerMenus);
+  chrome.runtime.onStartup.addListener(registerMenus);
+  void chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => undefined);
+
+  chrome.contextMenus.onClicked.addListener((info, tab) => {
+    if (info.menuItemId === MENU_ANIMATE && info.srcUrl) {
+      const permission = requestOriginFor(info.srcUrl);
+      void startAnimateFromMenu(info, tab, permission);
+    }
+  });
+
+  chrome.runtime.onMessage.addListener((raw, sender, sendResponse) => {
+    // Only extension pages (offscreen, side panel, player) may talk to the background this way;
+    // the content script only answers requests.
+    if (sender.id !== chrome.runtime.id || sender.tab?.id !== undefined && !sender.url?.startsWith(chrome.runtime.getURL(''))) return;
+    let m;
+    try {
+      m = parseMessage(raw, 'background');
+    } catch (e) {
+      console.warn('Sfumato: invalid message', e);
+      return;
+    }
+    if (!m) return;
+    onJobMessage(m).then(
+      (r) => sendResponse({ ok: true, jobId: r }),
+      (e) => sendResponse({ ok: false, error: String(e) }),
+    );
+    return true;
+  });
+}

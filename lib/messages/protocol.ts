@@ -1,0 +1,118 @@
+// The typed protocol between the rooms (ARCHITECTURE: background, content script, offscreen
+// document, side panel, in-page player). Each message names its recipient in `to`, because
+// chrome.runtime.sendMessage reaches every extension page at once. Every message is validated
+// with `parseMessage` before it is acted upon.
+import { ERROR_CODES, type ErrorCode } from './errors';
+import { arr, bool, int, lit, num, obj, opt, str, url, type Check } from './validate';
+
+export const STAGES = ['source', 'faces', 'animating', 'encoding', 'signing', 'saving'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const STAGE_LABELS: Record<Stage, string> = {
+  source: 'Reading the image…',
+  faces: 'Finding the face…',
+  animating: 'Animating…',
+  encoding: 'Encoding the clip…',
+  signing: 'Signing content credentials…',
+  saving: 'Saving…',
+};
+
+const box = obj({ x: num(), y: num(), w: num(0), h: num(0) });
+const stage = lit(...STAGES);
+const errorCode = lit(...ERROR_CODES) as Check<ErrorCode>;
+const id = str(64);
+
+const sourceRef = obj({
+  url: url,
+  pageUrl: str(8192),
+  title: str(500),
+});
+
+const motion = obj({
+  preset: lit('gentle-life'),
+  durationS: num(2, 20),
+  seed: int(0, 2 ** 31),
+});
+
+const shapes = {
+  // background -> offscreen
+  animate: obj({
+    to: lit('offscreen'),
+    type: lit('animate'),
+    jobId: id,
+    source: sourceRef,
+    faceIndex: opt(int(0, 100)),
+    motion,
+  }),
+  ping: obj({ to: lit('offscreen'), type: lit('ping') }),
+  // offscreen -> background
+  'job-progress': obj({ to: lit('background'), type: lit('job-progress'), jobId: id, stage, fraction: num(0, 1) }),
+  'job-done': obj({
+    to: lit('background'),
+    type: lit('job-done'),
+    jobId: id,
+    clipId: id,
+    width: int(1, 8192),
+    height: int(1, 8192),
+    notice: opt(str(500)),
+  }),
+  'job-failed': obj({ to: lit('background'), type: lit('job-failed'), jobId: id, code: errorCode, message: str(2000) }),
+  // background -> content script
+  'overlay-locate': obj({ to: lit('content'), type: lit('overlay-locate'), jobId: id, srcUrl: url }),
+  'overlay-progress': obj({ to: lit('content'), type: lit('overlay-progress'), jobId: id, stage, fraction: num(0, 1) }),
+  'overlay-ready': obj({
+    to: lit('content'),
+    type: lit('overlay-ready'),
+    jobId: id,
+    playerUrl: str(4096),
+    notice: opt(str(500)),
+  }),
+  'overlay-error': obj({ to: lit('content'), type: lit('overlay-error'), jobId: id, code: errorCode, message: str(2000) }),
+  // side panel / player -> background
+  reanimate: obj({ to: lit('background'), type: lit('reanimate'), clipId: id, faceIndex: opt(int(0, 100)) }),
+  'open-panel': obj({ to: lit('background'), type: lit('open-panel'), clipId: opt(id) }),
+  // background/offscreen -> side panel (broadcast)
+  'clip-saved': obj({ to: lit('panel'), type: lit('clip-saved'), clipId: id }),
+  'job-status': obj({
+    to: lit('panel'),
+    type: lit('job-status'),
+    jobId: id,
+    stage: opt(stage),
+    fraction: opt(num(0, 1)),
+    error: opt(str(2000)),
+    done: opt(bool),
+  }),
+} as const;
+
+type Shapes = typeof shapes;
+export type MessageType = keyof Shapes;
+export type Message<T extends MessageType = MessageType> = T extends MessageType ? ReturnType<Shapes[T]> : never;
+export type Recipient = Message['to'];
+
+/** What the content script answers to overlay-locate: the clicked image's best source and place. */
+export const locateResult = obj({
+  ok: bool,
+  bestUrl: opt(url),
+  title: opt(str(500)),
+  box: opt(box),
+  naturalWidth: opt(int(0, 100000)),
+  naturalHeight: opt(int(0, 100000)),
+  candidates: opt(arr(str(4_000_000), 50)),
+});
+export type LocateResult = ReturnType<typeof locateResult>;
+
+/** Validate an unknown value as a message for `recipient`; null when it is not one (ignored). */
+export function parseMessage<R extends Recipient>(raw: unknown, recipient: R): Extract<Message, { to: R }> | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { to, type } = raw as { to?: unknown; type?: unknown };
+  if (to !== recipient || typeof type !== 'string' || !(type in shapes)) return null;
+  const check = shapes[type as MessageType] as Check<Message>;
+  return check(raw, type) as Extract<Message, { to: R }>;
+}
+
+/** Build a message with its type checked at compile time and its shape checked at run time. */
+export function msg<M extends Message>(m: M): M {
+  const check = shapes[m.type as MessageType] as Check<Message>;
+  check(m, m.type);
+  return m;
+}

@@ -1,0 +1,129 @@
+// The content script: locates the clicked image, draws the overlay over it in a closed shadow
+// root, keeps it exactly on top of the image, and plays the finished clip in place.
+import { render } from 'preact';
+import { Overlay, OVERLAY_CSS, type OverlayState } from '@/components/Overlay';
+import { parseMessage } from '../messages/protocol';
+import { bestSources, findImage, imageTitle } from './locate';
+
+interface Session {
+  jobId: string;
+  img: HTMLImageElement;
+  host: HTMLElement;
+  root: HTMLElement;
+  state: OverlayState;
+  nonce: string;
+  raf: number;
+  lastRect: string;
+}
+
+const sessions = new Map<string, Session>();
+
+function place(s: Session) {
+  const r = s.img.getBoundingClientRect();
+  const key = `${r.left},${r.top},${r.width},${r.height}`;
+  if (key !== s.lastRect) {
+    s.lastRect = key;
+    Object.assign(s.host.style, { left: `${r.left}px`, top: `${r.top}px`, width: `${r.width}px`, height: `${r.height}px` });
+  }
+  s.raf = requestAnimationFrame(() => place(s));
+}
+
+function draw(s: Session) {
+  const compact = s.img.getBoundingClientRect().height < 160;
+  render(<Overlay state={s.state} compact={compact} onClose={() => close(s.jobId)} />, s.root);
+}
+
+function close(jobId: string) {
+  const s = sessions.get(jobId);
+  if (!s) return;
+  cancelAnimationFrame(s.raf);
+  render(null, s.root);
+  s.host.remove();
+  sessions.delete(jobId);
+}
+
+function open(jobId: string, img: HTMLImageElement): Session {
+  // One overlay per image: a new job on the same image replaces the old overlay.
+  for (const s of sessions.values()) if (s.img === img) close(s.jobId);
+  const host = document.createElement('sfumato-overlay');
+  host.setAttribute('data-sfumato-job', jobId);
+  Object.assign(host.style, { position: 'fixed', zIndex: '2147483646', display: 'block', margin: '0', padding: '0', pointerEvents: 'auto' });
+  const root = host.attachShadow({ mode: 'closed' });
+  const style = document.createElement('style');
+  style.textContent = OVERLAY_CSS;
+  root.appendChild(style);
+  const mount = document.createElement('div');
+  root.appendChild(mount);
+  document.documentElement.appendChild(host);
+  const nonce = crypto.randomUUID();
+  const s: Session = { jobId, img, host, root: mount, state: { phase: 'working', stage: 'source', fraction: 0 }, nonce, raf: 0, lastRect: '' };
+  sessions.set(jobId, s);
+  place(s);
+  draw(s);
+  return s;
+}
+
+function update(jobId: string, state: OverlayState) {
+  const s = sessions.get(jobId);
+  if (!s) return;
+  s.state = state;
+  draw(s);
+}
+
+export function startContent() {
+  const w = window as unknown as { __sfumatoContent?: boolean };
+  if (w.__sfumatoContent) return;
+  w.__sfumatoContent = true;
+
+  // The player iframe asks to close with the nonce it was given; anything else is ignored.
+  window.addEventListener('message', (e) => {
+    const data = e.data as { sfumato?: unknown; nonce?: unknown } | null;
+    if (!data || data.sfumato !== 'close' || typeof data.nonce !== 'string') return;
+    for (const s of sessions.values()) if (s.nonce === data.nonce) close(s.jobId);
+  });
+
+  chrome.runtime.onMessage.addListener((raw, sender, sendResponse) => {
+    if (sender.id !== chrome.runtime.id) return;
+    let m;
+    try {
+      m = parseMessage(raw, 'content');
+    } catch {
+      return;
+    }
+    if (!m) return;
+    switch (m.type) {
+      case 'overlay-locate': {
+        const img = findImage(m.srcUrl);
+        if (!img) {
+          sendResponse({ ok: false });
+          return;
+        }
+        open(m.jobId, img);
+        const candidates = bestSources(img);
+        const r = img.getBoundingClientRect();
+        sendResponse({
+          ok: true,
+          bestUrl: candidates[0] ?? m.srcUrl,
+          title: imageTitle(img),
+          box: { x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height },
+          naturalWidth: img.naturalWidth,
+          naturalHeight: img.naturalHeight,
+          candidates: candidates.slice(0, 10),
+        });
+        return;
+      }
+      case 'overlay-progress':
+        update(m.jobId, { phase: 'working', stage: m.stage, fraction: m.fraction });
+        return;
+      case 'overlay-error':
+        update(m.jobId, { phase: 'error', message: m.message });
+        return;
+      case 'overlay-ready': {
+        const s = sessions.get(m.jobId);
+        if (!s) return;
+        update(m.jobId, { phase: 'ready', playerUrl: `${m.playerUrl}&nonce=${encodeURIComponent(s.nonce)}`, notice: m.notice });
+        return;
+      }
+    }
+  });
+}

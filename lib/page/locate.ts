@@ -1,0 +1,53 @@
+// Finds the right-clicked image in the page from the URL Chrome reports, and gathers what the
+// element offers (currentSrc, srcset, <picture> sources). Runs in the content script's isolated
+// world: page values are read, never trusted to be well-formed.
+import { parseSrcset, rankSources, type ImageElementInfo } from '../source/choose';
+
+function matchesUrl(img: HTMLImageElement, srcUrl: string): boolean {
+  if (img.currentSrc === srcUrl || img.src === srcUrl) return true;
+  const srcsets = [img.srcset, ...pictureSources(img).map((s) => s.srcset)];
+  return srcsets.some((s) => s && parseSrcset(s, document.baseURI).some((c) => c.url === srcUrl));
+}
+
+function pictureSources(img: HTMLImageElement): { srcset: string; type: string }[] {
+  const pic = img.parentElement;
+  if (!pic || pic.tagName !== 'PICTURE') return [];
+  return [...pic.querySelectorAll('source')].map((s) => ({ srcset: s.srcset || '', type: s.type || '' }));
+}
+
+function visibleArea(el: Element): number {
+  const r = el.getBoundingClientRect();
+  const w = Math.max(0, Math.min(r.right, innerWidth) - Math.max(r.left, 0));
+  const h = Math.max(0, Math.min(r.bottom, innerHeight) - Math.max(r.top, 0));
+  return w * h;
+}
+
+/** The image element the person right-clicked: the most visible one showing `srcUrl`. */
+export function findImage(srcUrl: string): HTMLImageElement | null {
+  const imgs = [...document.images].filter((img) => matchesUrl(img, srcUrl));
+  imgs.sort((a, b) => visibleArea(b) - visibleArea(a));
+  return imgs[0] ?? null;
+}
+
+export function describeImage(img: HTMLImageElement): ImageElementInfo {
+  return {
+    currentSrc: img.currentSrc,
+    src: img.src,
+    srcset: img.srcset || '',
+    pictureSources: pictureSources(img),
+    displayWidth: img.getBoundingClientRect().width,
+    naturalWidth: img.naturalWidth,
+    baseUrl: document.baseURI,
+  };
+}
+
+/** A human title for the artwork: alt text, title attribute, a figure caption, else the page title. */
+export function imageTitle(img: HTMLImageElement): string {
+  const caption = img.closest('figure')?.querySelector('figcaption')?.textContent;
+  const t = (img.alt || img.title || caption || document.title || 'Portrait').replace(/\s+/g, ' ').trim();
+  return t.slice(0, 200);
+}
+
+export function bestSources(img: HTMLImageElement): string[] {
+  return rankSources(describeImage(img)).filter((u) => /^(https?:|data:image\/|blob:)/i.test(u));
+}

@@ -1,0 +1,143 @@
+// One job, from a source URL to a stored clip: source -> faces -> rig -> motion -> frames (+label)
+// -> encode -> sign -> store. Runs in the offscreen document; reports progress through a callback.
+import { chooseFace, isFaceTooSmall } from '../face';
+import type { FaceFinder } from '../face';
+import type { Face } from '../face/types';
+import { SfumatoError } from '../messages/errors';
+import type { Stage } from '../messages/protocol';
+import { gentleLife } from '../motion';
+import { buildRig, createRenderer, poseRig } from '../render';
+import { loadSource } from '../source/load';
+import { newClipId, putClip, type ClipRecord, type MotionSettings } from '../store/clips';
+import { clipSize, CLIP_FPS, createMp4Encoder } from '../video/encode';
+import { renderLabelLayer } from '../watermark/label';
+
+export interface AnimateInput {
+  sourceUrl: string;
+  pageUrl: string;
+  title: string;
+  faceIndex?: number;
+  motion: MotionSettings;
+}
+
+export interface AnimateDeps {
+  faceFinder: () => Promise<FaceFinder>;
+  onProgress: (stage: Stage, fraction: number) => void;
+  /** Signs the MP4 before it is stored; must throw rather than return unsigned bytes. */
+  sign?: (mp4: Uint8Array, clip: Omit<ClipRecord, 'mp4'>) => Promise<{ bytes: Uint8Array; credentials: ClipRecord['credentials'] }>;
+}
+
+export interface AnimateResult {
+  clip: ClipRecord;
+  notice?: string;
+}
+
+const now = () => performance.now();
+
+export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): Promise<AnimateResult> {
+  const t0 = now();
+  deps.onProgress('source', 0);
+  const src = await loadSource(input.sourceUrl);
+  const tSource = now();
+
+  deps.onProgress('faces', 0);
+  const finder = await deps.faceFinder();
+  const faces = await finder.find(src.bitmap, { onProgress: (f) => deps.onProgress('faces', f) });
+  const tDetect = now();
+  if (faces.length === 0) throw new SfumatoError('no-face');
+  const face: Face = (input.faceIndex !== undefined ? faces[input.faceIndex] : undefined) ?? chooseFace(faces)!;
+  if (isFaceTooSmall(face)) throw new SfumatoError('face-too-small');
+
+  deps.onProgress('animating', 0);
+  const { width, height } = clipSize(src.bitmap.width, src.bitmap.height);
+  const scale = width / src.bitmap.width;
+  const faceOut = { x: face.box.x * scale, y: face.box.y * scale, w: face.box.w * scale, h: face.box.h * scale };
+  const { layer } = await renderLabelLayer(width, height, faceOut);
+  const rig = buildRig(face, src.bitmap.width, src.bitmap.height);
+  const renderer = await createRenderer({ source: src.bitmap, rig, outWidth: width, outHeight: height, overlay: layer });
+  const performance_ = gentleLife({ seed: input.motion.seed, durationS: input.motion.durationS });
+  const frameCount = Math.round(input.motion.durationS * CLIP_FPS);
+  const encoder = await createMp4Encoder(renderer.canvas, CLIP_FPS);
+
+  let renderMs = 0;
+  let encodeMs = 0;
+  let firstFrameMs = 0;
+  let poster: Blob | null = null;
+  const positions = new Float32Array(rig.rest.length);
+  let mp4: Uint8Array;
+  try {
+    for (let i = 0; i < frameCount; i++) {
+      const a = now();
+      poseRig(rig, performance_.at(i / CLIP_FPS), positions);
+      await renderer.render(positions);
+      const b = now();
+      if (i === 0) {
+        firstFrameMs = b - t0;
+        poster = await renderer.canvas.convertToBlob({ type: 'image/png' });
+      }
+      await encoder.addFrame(i);
+      encodeMs += now() - b;
+      renderMs += b - a;
+      if (i % 5 === 0) deps.onProgress('animating', i / frameCount);
+    }
+    deps.onProgress('encoding', 0.5);
+    const a = now();
+    mp4 = await encoder.finish();
+    encodeMs += now() - a;
+  } catch (e) {
+    await encoder.cancel().catch(() => undefined);
+    throw e instanceof SfumatoError ? e : new SfumatoError('encode-failed', e instanceof Error ? e.message : String(e));
+  } finally {
+    renderer.destroy();
+    layer.close();
+  }
+
+  const k = src.naturalWidth / src.bitmap.width;
+  const summary: Omit<ClipRecord, 'mp4'> = {
+    id: newClipId(),
+    createdAt: Date.now(),
+    title: input.title,
+    sourceUrl: input.sourceUrl,
+    pageUrl: input.pageUrl,
+    width,
+    height,
+    fps: CLIP_FPS,
+    frameCount,
+    durationS: frameCount / CLIP_FPS,
+    motion: input.motion,
+    faces: faces.map((f) => ({ index: f.index, box: { x: f.box.x * k, y: f.box.y * k, w: f.box.w * k, h: f.box.h * k } })),
+    faceIndex: face.index,
+    sourceSize: { width: src.naturalWidth, height: src.naturalHeight },
+    renderer: renderer.kind,
+    poster: poster!,
+    signed: false,
+    timings: {
+      sourceMs: tSource - t0,
+      detectMs: tDetect - tSource,
+      renderMsPerFrame: renderMs / frameCount,
+      encodeMsPerFrame: encodeMs / frameCount,
+      signMs: 0,
+      totalMs: 0,
+      firstFrameMs,
+    },
+  };
+  src.bitmap.close();
+
+  let bytes = mp4;
+  if (deps.sign) {
+    deps.onProgress('signing', 0);
+    const a = now();
+    const signed = await deps.sign(mp4, summary);
+    summary.timings.signMs = now() - a;
+    bytes = signed.bytes;
+    summary.signed = true;
+    summary.credentials = signed.credentials;
+  }
+
+  deps.onProgress('saving', 0);
+  summary.timings.totalMs = now() - t0;
+  const clip: ClipRecord = { ...summary, mp4: new Blob([bytes as BlobPart], { type: 'video/mp4' }) };
+  await putClip(clip);
+  const notice = renderer.kind === 'cpu' ? 'WebGPU is unavailable here, so Sfumato used its slower CPU renderer.' : undefined;
+  return { clip, notice };
+}

@@ -1,0 +1,64 @@
+import type { Face } from '../face/types';
+
+/**
+ * A deformable triangle mesh over the whole image: face landmarks, rings around the head and
+ * the image border. `rest` are the source positions (pixels); a pose moves them, `uv` never changes.
+ */
+export interface Rig {
+  width: number;
+  height: number;
+  /** Rest positions, x,y pairs in source pixels. */
+  rest: Float32Array;
+  /** Depth of each vertex (source pixel scale, negative towards the viewer); 0 for background. */
+  depth: Float32Array;
+  /** How strongly each vertex follows the head (1 = moves with the head, 0 = background). */
+  headWeight: Float32Array;
+  /** Triangle vertex indices. */
+  indices: Uint32Array;
+  /** The face this rig was built for. */
+  face: Face;
+}
+
+/** Parameters of one instant of a performance. Angles in radians; expression values 0-1. */
+export interface PoseParams {
+  yaw: number;
+  pitch: number;
+  roll: number;
+  /** Head translation as a fraction of the face box width/height. */
+  tx: number;
+  ty: number;
+  expressions: Partial<Record<ExpressionName, number>>;
+}
+
+export const EXPRESSION_NAMES = [
+  'eyeBlinkLeft',
+  'eyeBlinkRight',
+  'eyeLookUpLeft',
+  'eyeLookUpRight',
+  'eyeLookDownLeft',
+  'eyeLookDownRight',
+  'eyeLookInLeft',
+  'eyeLookInRight',
+  'eyeLookOutLeft',
+  'eyeLookOutRight',
+  'jawOpen',
+  'mouthSmileLeft',
+  'mouthSmileRight',
+  'mouthFunnel',
+  'mouthPucker',
+  'browInnerUp',
+  'browOuterUpLeft',
+  'browOuterUpRight',
+  'browDownLeft',
+  'browDownRight',
+] as const;
+export type ExpressionName = (typeof EXPRESSION_NAMES)[number];
+
+/** A renderer draws the source image warped by a posed rig into its canvas, label on top. */
+export interface FrameRenderer {
+  readonly kind: 'webgpu' | 'cpu';
+  readonly canvas: OffscreenCanvas;
+  /** Draw one frame. `positions` are posed vertex positions (source pixels), same layout as rig.rest. */
+  render(positions: Float32Array): Promise<void>;
+  destroy(): void;
+}

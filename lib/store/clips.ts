@@ -1,0 +1,62 @@
+// Every clip Sfumato makes, kept in IndexedDB before it is shown anywhere.
+import type { Box } from '../face/types';
+import { request, tx } from './db';
+
+export interface MotionSettings {
+  preset: 'gentle-life';
+  durationS: number;
+  seed: number;
+}
+
+export interface ClipTimings {
+  sourceMs: number;
+  detectMs: number;
+  renderMsPerFrame: number;
+  encodeMsPerFrame: number;
+  signMs: number;
+  totalMs: number;
+  firstFrameMs: number;
+}
+
+export interface ClipRecord {
+  id: string;
+  createdAt: number;
+  title: string;
+  sourceUrl: string;
+  pageUrl: string;
+  width: number;
+  height: number;
+  fps: number;
+  frameCount: number;
+  durationS: number;
+  motion: MotionSettings;
+  /** Faces found in the source (boxes in the source's natural pixels), largest first. */
+  faces: { index: number; box: Box }[];
+  faceIndex: number;
+  sourceSize: { width: number; height: number };
+  renderer: 'webgpu' | 'cpu';
+  mp4: Blob;
+  poster: Blob;
+  timings: ClipTimings;
+  /** Signed with content credentials (false only for clips from before signing existed). */
+  signed: boolean;
+  credentials?: { signer: string; signedAt: string; aiGenerated: boolean; state: string };
+}
+
+export type ClipSummary = Omit<ClipRecord, 'mp4'>;
+
+export function newClipId(): string {
+  return `clip-${Date.now().toString(36)}-${crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36)}`;
+}
+
+export const putClip = (clip: ClipRecord) => tx('clips', 'readwrite', (s) => s.put(clip));
+
+export const getClip = (id: string) => tx<ClipRecord | undefined>('clips', 'readonly', (s) => s.get(id));
+
+export const deleteClip = (id: string) => tx('clips', 'readwrite', (s) => s.delete(id));
+
+/** Newest first. */
+export async function listClips(): Promise<ClipRecord[]> {
+  const all = await tx<ClipRecord[]>('clips', 'readonly', (s) => request(s.index('createdAt').getAll()) as Promise<ClipRecord[]>);
+  return all.reverse();
+}

@@ -1,0 +1,59 @@
+// A minimal promise wrapper over IndexedDB, shared by every store in the extension's origin.
+
+const DB_NAME = 'sfumato';
+const DB_VERSION = 1;
+
+let opening: Promise<IDBDatabase> | null = null;
+
+export function openDb(): Promise<IDBDatabase> {
+  opening ??= new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, DB_VERSION);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains('clips')) {
+        const clips = db.createObjectStore('clips', { keyPath: 'id' });
+        clips.createIndex('createdAt', 'createdAt');
+      }
+      if (!db.objectStoreNames.contains('settings')) db.createObjectStore('settings');
+    };
+    req.onsuccess = () => {
+      const db = req.result;
+      db.onversionchange = () => {
+        db.close();
+        opening = null;
+      };
+      resolve(db);
+    };
+    req.onerror = () => {
+      opening = null;
+      reject(req.error);
+    };
+  });
+  return opening;
+}
+
+export function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/** Run `fn` in a transaction and resolve once it has committed (not merely when the request succeeded). */
+export async function tx<T>(
+  store: string,
+  mode: IDBTransactionMode,
+  fn: (s: IDBObjectStore) => IDBRequest<T> | Promise<T>,
+): Promise<T> {
+  const db = await openDb();
+  return new Promise<T>((resolve, reject) => {
+    const t = db.transaction(store, mode);
+    let result: T;
+    t.oncomplete = () => resolve(result);
+    t.onerror = () => reject(t.error);
+    t.onabort = () => reject(t.error ?? new DOMException('Transaction aborted', 'AbortError'));
+    const r = fn(t.objectStore(store));
+    if (r instanceof IDBRequest) r.onsuccess = () => (result = r.result);
+    else r.then((v) => (result = v), reject);
+  });
+}

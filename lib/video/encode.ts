@@ -1,0 +1,41 @@
+// H.264 in a non-fragmented MP4 (moov first), fed straight from the renderer's canvas so that
+// frames never make a round trip through CPU memory.
+import { BufferTarget, CanvasSource, Mp4OutputFormat, Output, QUALITY_HIGH, canEncodeVideo } from 'mediabunny';
+import { SfumatoError } from '../messages/errors';
+
+export const CLIP_FPS = 30;
+export const CLIP_LONG_SIDE = 1024;
+
+/** Output size: long side at most CLIP_LONG_SIDE, both sides even (H.264 4:2:0 needs it). */
+export function clipSize(width: number, height: number, longSide = CLIP_LONG_SIDE): { width: number; height: number } {
+  const k = Math.min(1, longSide / Math.max(width, height));
+  const even = (v: number) => Math.max(2, 2 * Math.round((v * k) / 2));
+  return { width: even(width), height: even(height) };
+}
+
+export interface Mp4Encoder {
+  /** Capture the canvas as frame `index` (timestamps are index / fps). */
+  addFrame(index: number): Promise<void>;
+  finish(): Promise<Uint8Array>;
+  cancel(): Promise<void>;
+}
+
+export async function createMp4Encoder(canvas: OffscreenCanvas, fps = CLIP_FPS): Promise<Mp4Encoder> {
+  const ok = await canEncodeVideo('avc', { width: canvas.width, height: canvas.height }).catch(() => false);
+  if (!ok) throw new SfumatoError('encode-failed', 'H.264 encoding is not available');
+  const target = new BufferTarget();
+  const output = new Output({ format: new Mp4OutputFormat({ fastStart: 'in-memory' }), target });
+  const source = new CanvasSource(canvas, { codec: 'avc', bitrate: QUALITY_HIGH, keyFrameInterval: 2 });
+  output.addVideoTrack(source, { frameRate: fps });
+  await output.start();
+  return {
+    addFrame: (index) => source.add(index / fps, 1 / fps),
+    async finish() {
+      source.close();
+      await output.finalize();
+      if (!target.buffer) throw new SfumatoError('encode-failed', 'the muxer produced no data');
+      return new Uint8Array(target.buffer);
+    },
+    cancel: () => output.cancel(),
+  };
+}
