@@ -67,9 +67,8 @@ async function startAnimateFromMenu(info: chrome.contextMenus.OnClickData, tab: 
     return;
   }
   await saveRoute(jobId, { tabId, frameId, createdAt: Date.now() });
-  const granted = await permission;
   // A refused permission is not final: many image hosts allow reading without it (CORS).
-  void granted;
+  await permission;
   await dispatchJob(jobId, {
     url: located.bestUrl,
     pageUrl: info.pageUrl ?? tab.url ?? '',
@@ -77,11 +76,18 @@ async function startAnimateFromMenu(info: chrome.contextMenus.OnClickData, tab: 
   });
 }
 
+async function hasHostPermission(url: string): Promise<boolean> {
+  if (!/^https?:/i.test(url)) return true;
+  const u = new URL(url);
+  return chrome.permissions.contains({ origins: [`${u.protocol}//${u.hostname}/*`] }).catch(() => false);
+}
+
 async function dispatchJob(jobId: string, source: { url: string; pageUrl: string; title: string }, faceIndex?: number) {
   try {
     await ensureOffscreen();
+    const hostPermission = await hasHostPermission(source.url);
     await chrome.runtime.sendMessage(
-      msg({ to: 'offscreen', type: 'animate', jobId, source, faceIndex, motion: { ...DEFAULT_MOTION, seed: randomSeed() } }),
+      msg({ to: 'offscreen', type: 'animate', jobId, source, faceIndex, hostPermission, motion: { ...DEFAULT_MOTION, seed: randomSeed() } }),
     );
   } catch (e) {
     await routeFailure(jobId, 'internal', String(e));

@@ -43,6 +43,8 @@ const shapes = {
     source: sourceRef,
     faceIndex: opt(int(0, 100)),
     motion,
+    /** Whether Sfumato holds host permission for the source's origin (decides the failure sentence). */
+    hostPermission: bool,
   }),
   ping: obj({ to: lit('offscreen'), type: lit('ping') }),
   // offscreen -> background

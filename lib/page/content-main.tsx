@@ -1,4 +1,4 @@
-// The content script: locates the clicked image, draws the overlay over it in a closed shadow
+// The content script: locates the clicked image, draws the overlay over it in a shadow
 // root, keeps it exactly on top of the image, and plays the finished clip in place.
 import { render } from 'preact';
 import { Overlay, OVERLAY_CSS, type OverlayState } from '@/components/Overlay';
@@ -29,6 +29,8 @@ function place(s: Session) {
 }
 
 function draw(s: Session) {
+  // The phase is mirrored on the host so that tests and assistive tools can follow it.
+  s.host.setAttribute('data-phase', s.state.phase);
   const compact = s.img.getBoundingClientRect().height < 160;
   render(<Overlay state={s.state} compact={compact} onClose={() => close(s.jobId)} />, s.root);
 }
@@ -48,7 +50,7 @@ function open(jobId: string, img: HTMLImageElement): Session {
   const host = document.createElement('sfumato-overlay');
   host.setAttribute('data-sfumato-job', jobId);
   Object.assign(host.style, { position: 'fixed', zIndex: '2147483646', display: 'block', margin: '0', padding: '0', pointerEvents: 'auto' });
-  const root = host.attachShadow({ mode: 'closed' });
+  const root = host.attachShadow({ mode: 'open' });
   const style = document.createElement('style');
   style.textContent = OVERLAY_CSS;
   root.appendChild(style);

@@ -34,8 +34,16 @@ export interface AnimateResult {
 
 const now = () => performance.now();
 
+/** Chrome's non-standard heap gauge; 0 where it does not exist. */
+function heapBytes(): number {
+  return (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
+}
+
 export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): Promise<AnimateResult> {
   const t0 = now();
+  let peakHeap = heapBytes();
+  const progress = deps.onProgress;
+  deps = { ...deps, onProgress: (stage, f) => ((peakHeap = Math.max(peakHeap, heapBytes())), progress(stage, f)) };
   deps.onProgress('source', 0);
   const src = await loadSource(input.sourceUrl);
   const tSource = now();
@@ -107,6 +115,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
     motion: input.motion,
     faces: faces.map((f) => ({ index: f.index, box: { x: f.box.x * k, y: f.box.y * k, w: f.box.w * k, h: f.box.h * k } })),
     faceIndex: face.index,
+    faceLandmarks: face.landmarks.map((v) => v * scale),
     sourceSize: { width: src.naturalWidth, height: src.naturalHeight },
     renderer: renderer.kind,
     poster: poster!,
@@ -119,6 +128,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
       signMs: 0,
       totalMs: 0,
       firstFrameMs,
+      peakHeapMB: 0,
     },
   };
   src.bitmap.close();
@@ -136,6 +146,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
 
   deps.onProgress('saving', 0);
   summary.timings.totalMs = now() - t0;
+  summary.timings.peakHeapMB = peakHeap / 2 ** 20;
   const clip: ClipRecord = { ...summary, mp4: new Blob([bytes as BlobPart], { type: 'video/mp4' }) };
   await putClip(clip);
   const notice = renderer.kind === 'cpu' ? 'WebGPU is unavailable here, so Sfumato used its slower CPU renderer.' : undefined;

@@ -1,7 +1,7 @@
 // Message handling of the offscreen document: runs one animation job at a time and streams
 // progress to the background, which relays it to the page overlay and the side panel.
 import { createFaceFinder, type FaceFinder } from '../face';
-import { toSfumatoError } from '../messages/errors';
+import { SfumatoError, toSfumatoError } from '../messages/errors';
 import { msg, parseMessage, type Message } from '../messages/protocol';
 import { animatePortrait } from './animate';
 
@@ -31,7 +31,9 @@ async function runJob(m: Message<'animate'>) {
     );
     await send(msg({ to: 'background', type: 'job-done', jobId, clipId: clip.id, width: clip.width, height: clip.height, notice }));
   } catch (e) {
-    const err = toSfumatoError(e);
+    let err = toSfumatoError(e);
+    // Without host permission a refused download most likely needs the person's permission.
+    if (err.code === 'blocked' && !m.hostPermission) err = new SfumatoError('permission-denied');
     console.error('Sfumato job failed', e);
     await send(msg({ to: 'background', type: 'job-failed', jobId, code: err.code, message: err.message.slice(0, 2000) }));
   }

@@ -16,6 +16,8 @@ export interface ClipTimings {
   signMs: number;
   totalMs: number;
   firstFrameMs: number;
+  /** Peak JS heap of the offscreen document during the job (MB). */
+  peakHeapMB: number;
 }
 
 export interface ClipRecord {
@@ -33,6 +35,8 @@ export interface ClipRecord {
   /** Faces found in the source (boxes in the source's natural pixels), largest first. */
   faces: { index: number; box: Box }[];
   faceIndex: number;
+  /** The animated face's 478 landmarks at rest, x,y,z in clip pixels (for checks and re-animation). */
+  faceLandmarks: Float32Array;
   sourceSize: { width: number; height: number };
   renderer: 'webgpu' | 'cpu';
   mp4: Blob;

@@ -1,0 +1,158 @@
+// The first end-to-end slice: right-click a portrait in a real page, see it come alive in place.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clipSize } from '@/lib/video/encode';
+import { ERROR_SENTENCES } from '@/lib/messages/errors';
+import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
+import { FIXTURES, startSite, type TestSite } from './support/server';
+import { animateTarget, expectPlaying, openSingle } from './support/animate';
+import { decodeFrames, landmarkBox, LEFT_EYE, meanAbsDiff, probeMp4, readStoredClips, RIGHT_EYE, type StoredClip } from './support/clips';
+
+const ARTIFACTS = join(import.meta.dirname, '../artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let site: TestSite;
+let b: ExtensionBrowser;
+let ext: Page;
+
+beforeAll(async () => {
+  site = await startSite();
+  b = await launchWithExtension();
+  ext = await openExtensionPage(b, 'sidepanel.html');
+});
+afterAll(async () => {
+  await b?.close();
+  await site?.close();
+});
+
+const newest = async (): Promise<StoredClip> => {
+  const clips = await readStoredClips(ext);
+  return clips.sort((a, c) => c.createdAt - a.createdAt)[0]!;
+};
+
+describe('Animate this portrait', () => {
+  let clip: StoredClip;
+
+  it('shows an overlay at once, then plays the clip in place over the image, and closes cleanly', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/mona-lisa.jpg', 420);
+    const before = await page.$eval('#target', (i) => i.outerHTML);
+    const bodyBefore = await page.evaluate(() => document.body.innerHTML);
+    const out = await animateTarget(b, page);
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    if (out.kind !== 'clip') return;
+    expect(out.overlayAppearedMs).toBeLessThan(5000);
+
+    // Exactly covering the image.
+    const boxes = await page.evaluate(() => {
+      const r = (e: Element) => e.getBoundingClientRect().toJSON();
+      const host = document.querySelector('sfumato-overlay')!;
+      const iframe = host.shadowRoot!.querySelector('iframe')!;
+      return { img: r(document.getElementById('target')!), host: r(host), iframe: r(iframe) };
+    });
+    for (const k of ['x', 'y', 'width', 'height'] as const) {
+      expect(Math.abs(boxes.iframe[k] - boxes.img[k])).toBeLessThan(1.01);
+    }
+    await expectPlaying(out.player);
+    await page.waitForTimeout(1200);
+    await page.screenshot({ path: join(ARTIFACTS, 'overlay-mid-animation.png') });
+
+    // The side panel knows the clip.
+    clip = await newest();
+    expect(clip.title).toMatch(/Test portrait/);
+    const panel = await openExtensionPage(b, `sidepanel.html#clip=${clip.id}`);
+    await panel.waitForSelector(`section.clip[data-clip-id="${clip.id}"] video`);
+    await expect.poll(() => panel.locator('section.clip').innerText()).toMatch(/AI-generated/);
+    await panel.screenshot({ path: join(ARTIFACTS, 'sidepanel.png') });
+    await panel.close();
+
+    // Close restores the page untouched.
+    await out.player.click('button.close');
+    await page.waitForSelector('sfumato-overlay', { state: 'detached', timeout: 5000 });
+    expect(await page.$eval('#target', (i) => i.outerHTML)).toBe(before);
+    expect(await page.evaluate(() => document.body.innerHTML)).toBe(bodyBefore);
+    await page.close();
+  });
+
+  it('stores an H.264 MP4 of 5 s at 30 fps, long side 1024, that starts as the source and blinks', async () => {
+    expect(clip).toBeDefined();
+    const facts = await probeMp4(clip.mp4);
+    const want = clipSize(1058, 1600);
+    expect({ w: facts.width, h: facts.height }).toEqual({ w: want.width, h: want.height });
+    expect(facts.codec).toMatch(/^avc1\./);
+    expect(facts.fps).toBeCloseTo(30, 0);
+    expect(facts.durationS).toBeGreaterThan(4);
+    expect(facts.durationS).toBeLessThanOrEqual(6.05);
+    expect(facts.frameCount).toBe(clip.frameCount);
+
+    const { width, height, frames } = decodeFrames(clip.mp4, facts.width, facts.height);
+    expect(frames.length).toBe(facts.frameCount);
+    const source = decodeFrames(readFileSync(join(FIXTURES, 'portraits/mona-lisa.jpg')), width, height, 'jpg').frames[0]!;
+    const whole = { x: 0, y: 0, w: width, h: height };
+    // The label sits in a corner; a generous exclusion box covers it.
+    const label = { x: 0, y: height * 0.8, w: width, h: height * 0.2 };
+    expect(meanAbsDiff(frames[0]!, source, width, whole, label)).toBeLessThan(4);
+
+    const lm = clip.faceLandmarks;
+    const eyes = [landmarkBox(lm, LEFT_EYE), landmarkBox(lm, RIGHT_EYE)];
+    const eyeChange = frames.map((f) => Math.max(...eyes.map((e) => meanAbsDiff(f, frames[0]!, width, e))));
+    expect(Math.max(...eyeChange)).toBeGreaterThan(6); // a blink closes the eyes at least once
+
+    // A background patch far from the face (the upper corner opposite the label) stays put.
+    const patch = { x: 4, y: 4, w: width * 0.15, h: height * 0.1 };
+    const bgChange = frames.map((f) => meanAbsDiff(f, frames[0]!, width, patch));
+    expect(Math.max(...bgChange)).toBeLessThan(2.5);
+  });
+});
+
+describe('awkward inputs give their documented outcome', () => {
+  const cases: [string, 'clip' | keyof typeof ERROR_SENTENCES | Array<keyof typeof ERROR_SENTENCES>][] = [
+    ['edge/no-face-starry-night.jpg', 'no-face'],
+    ['edge/html-disguised-as.jpg', 'not-an-image'],
+    ['edge/truncated-half-einstein-1921.jpg', 'unreadable'],
+    ['edge/tiny-96x96-girl-with-a-pearl-earring.jpg', ['face-too-small', 'no-face']],
+    ['edge/grayscale-mona-lisa.jpg', 'clip'],
+    ['edge/alpha-oval-vigee-le-brun.png', 'clip'],
+    ['edge/huge-5000x6000-raphael-baldassare-castiglione.jpg', 'clip'],
+    ['edge/group-portrait-frans-hals-st-adrian-militia.jpg', 'clip'],
+  ];
+  for (const [fixture, expected] of cases) {
+    it(`${fixture} -> ${expected}`, async () => {
+      const page = await openSingle(b, site.origin, `/fixtures/${fixture}`, 360);
+      const out = await animateTarget(b, page);
+      const name = fixture.split('/')[1]!.replace(/\.\w+$/, '');
+      if (expected === 'clip') {
+        expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+        if (out.kind === 'clip') await expectPlaying(out.player);
+        await page.waitForTimeout(800);
+      } else {
+        expect(out.kind).toBe('error');
+        const codes = Array.isArray(expected) ? expected : [expected];
+        if (out.kind === 'error') expect(codes.some((c) => out.message.startsWith(ERROR_SENTENCES[c]))).toBe(true);
+      }
+      await page.screenshot({ path: join(ARTIFACTS, `edge-${name}.png`) });
+      if (fixture.includes('group-portrait')) expect((await newest()).faces.length).toBeGreaterThanOrEqual(3);
+      if (fixture.includes('alpha-oval')) {
+        // Transparent pixels become white, not black: the top-left corner of the clip is light.
+        const c = await newest();
+        const f = decodeFrames(c.mp4, c.width, c.height).frames[0]!;
+        expect(meanAbsDiff(f, new Uint8Array(f.length).fill(255), c.width, { x: 0, y: 0, w: 8, h: 8 })).toBeLessThan(12);
+      }
+      await page.close();
+    });
+  }
+
+  it('a site that refuses to share the image gives a clear sentence', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 300);
+    // Same page, but the image now comes from another origin that sends no CORS headers and for
+    // which Sfumato holds no permission.
+    const other = site.origin.replace('127.0.0.1', 'localhost');
+    await page.$eval('#target', (i, u) => new Promise((r) => { (i as HTMLImageElement).onload = r; (i as HTMLImageElement).src = u; }), `${other}/nocors/fixtures/portraits/lincoln-1863.jpg`);
+    const out = await animateTarget(b, page);
+    expect(out.kind).toBe('error');
+    // No permission could be asked (no real click here), so the sentence asks for it.
+    if (out.kind === 'error') expect(out.message).toBe(ERROR_SENTENCES['permission-denied']);
+    await page.close();
+  });
+});

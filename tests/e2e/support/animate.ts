@@ -1,0 +1,60 @@
+// Drives one "Animate this portrait" from a right-click to the outcome the person sees.
+import type { Frame, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { clickMenu, type ExtensionBrowser } from './browser';
+
+export type Outcome =
+  | { kind: 'clip'; player: Frame; overlayAppearedMs: number; readyMs: number }
+  | { kind: 'error'; message: string; overlayAppearedMs: number };
+
+export async function openSingle(b: ExtensionBrowser, origin: string, src: string, width = 400): Promise<Page> {
+  const page = await b.context.newPage();
+  await page.goto(`${origin}/single?src=${encodeURIComponent(src)}&w=${width}`);
+  await page.waitForFunction(() => {
+    const img = document.getElementById('target') as HTMLImageElement | null;
+    return !!img && img.complete;
+  });
+  return page;
+}
+
+export async function animateTarget(b: ExtensionBrowser, page: Page, timeoutMs = 180_000): Promise<Outcome> {
+  const src = await page.$eval('#target', (i) => (i as HTMLImageElement).currentSrc || (i as HTMLImageElement).src);
+  const t0 = Date.now();
+  await clickMenu(b, page, 'sfumato-animate', src);
+  await page.waitForSelector('sfumato-overlay', { state: 'attached', timeout: 5_000 });
+  const overlayAppearedMs = Date.now() - t0;
+  await page.waitForSelector('sfumato-overlay[data-phase="ready"], sfumato-overlay[data-phase="error"]', { state: 'attached', timeout: timeoutMs });
+  const phase = await page.$eval('sfumato-overlay', (h) => h.getAttribute('data-phase'));
+  if (phase === 'error') {
+    const message = await page.locator('sfumato-overlay .error').innerText();
+    return { kind: 'error', message, overlayAppearedMs };
+  }
+  const readyMs = Date.now() - t0;
+  const frame = await waitForPlayer(page);
+  return { kind: 'clip', player: frame, overlayAppearedMs, readyMs };
+}
+
+async function waitForPlayer(page: Page): Promise<Frame> {
+  for (let i = 0; i < 100; i++) {
+    const f = page.frames().find((fr) => fr.url().includes('/player.html'));
+    if (f) {
+      await f.waitForSelector('video', { timeout: 10_000 });
+      return f;
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error('player frame did not appear');
+}
+
+/** The player's video is playing: time advances and it is not paused. */
+export async function expectPlaying(player: Frame) {
+  await player.waitForFunction(() => {
+    const v = document.querySelector('video');
+    return !!v && v.readyState >= 2 && !v.paused;
+  }, undefined, { timeout: 15_000 });
+  const t1 = await player.$eval('video', (v) => (v as HTMLVideoElement).currentTime);
+  await new Promise((r) => setTimeout(r, 700));
+  const t2 = await player.$eval('video', (v) => (v as HTMLVideoElement).currentTime);
+  expect(t2).not.toBe(t1);
+  expect(await player.$eval('video', (v) => (v as HTMLVideoElement).loop)).toBe(true);
+}

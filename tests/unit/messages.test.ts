@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { locateResult, msg, parseMessage } from '@/lib/messages/protocol';
+import { ERROR_SENTENCES, toSfumatoError, SfumatoError } from '@/lib/messages/errors';
+import { InvalidMessage } from '@/lib/messages/validate';
+
+describe('message protocol', () => {
+  const animate = {
+    to: 'offscreen',
+    type: 'animate',
+    jobId: 'job-1',
+    source: { url: 'https://museum.example/a.jpg', pageUrl: 'https://museum.example/', title: 'Mona Lisa' },
+    motion: { preset: 'gentle-life', durationS: 5, seed: 42 },
+    hostPermission: true,
+  } as const;
+
+  it('accepts a well-formed message for its recipient only', () => {
+    expect(parseMessage(animate, 'offscreen')).toEqual(animate);
+    expect(parseMessage(animate, 'background')).toBeNull();
+    expect(parseMessage({ to: 'offscreen', type: 'nonsense' }, 'offscreen')).toBeNull();
+    expect(parseMessage('hello', 'offscreen')).toBeNull();
+  });
+  it('rejects wrong shapes with a path to the bad field', () => {
+    expect(() => parseMessage({ ...animate, motion: { ...animate.motion, durationS: 500 } }, 'offscreen')).toThrow(/motion\.durationS/);
+    expect(() => parseMessage({ ...animate, source: { ...animate.source, url: 'javascript:alert(1)' } }, 'offscreen')).toThrow(InvalidMessage);
+    expect(() => parseMessage({ to: 'content', type: 'overlay-progress', jobId: 'j', stage: 'hacking', fraction: 0.5 }, 'content')).toThrow(/stage/);
+  });
+  it('keeps optional fields optional', () => {
+    const m = msg({ to: 'panel', type: 'job-status', jobId: 'j', done: true });
+    expect(parseMessage(m, 'panel')).toMatchObject({ done: true });
+  });
+  it('validates the content script answer', () => {
+    expect(locateResult({ ok: false }, 'r')).toMatchObject({ ok: false });
+    expect(() => locateResult({ ok: true, bestUrl: 'file:///etc/passwd' }, 'r')).toThrow(InvalidMessage);
+  });
+  it('builds errors with their sentence', () => {
+    expect(new SfumatoError('no-face').message).toBe(ERROR_SENTENCES['no-face']);
+    expect(toSfumatoError(new DOMException('full', 'QuotaExceededError')).code).toBe('storage-full');
+    expect(toSfumatoError(new Error('boom')).code).toBe('internal');
+  });
+});
