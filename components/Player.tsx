@@ -1,6 +1,18 @@
 // Plays a stored clip in place over the original image (inside the in-page iframe), looping.
+// It asks the background for the bytes: an extension frame inside a web page is a third-party
+// context, where IndexedDB is blocked.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { getClip } from '@/lib/store/clips';
+import { clipPayload, msg } from '@/lib/messages/protocol';
+
+async function fetchClip(clipId: string) {
+  const raw: unknown = await chrome.runtime.sendMessage(msg({ to: 'background', type: 'get-clip', clipId }));
+  const p = clipPayload(raw, 'clip');
+  if (!p.ok || !p.mp4Base64) return null;
+  const bin = atob(p.mp4Base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return { mp4: new Blob([bytes], { type: 'video/mp4' }), renderer: p.renderer };
+}
 
 export function Player(props: { clipId: string; tabId: number; nonce: string }) {
   const video = useRef<HTMLVideoElement>(null);
@@ -11,14 +23,17 @@ export function Player(props: { clipId: string; tabId: number; nonce: string }) 
 
   useEffect(() => {
     let url: string | null = null;
-    getClip(props.clipId).then(
+    fetchClip(props.clipId).then(
       (clip) => {
         if (!clip) return setError('This clip is no longer in your Sfumato gallery.');
         url = URL.createObjectURL(clip.mp4);
         setSrc(url);
         if (clip.renderer === 'cpu') setNotice('WebGPU is unavailable here, so Sfumato used its slower CPU renderer.');
       },
-      () => setError('The clip could not be read from storage.'),
+      (e: unknown) => {
+        console.error('Sfumato player: reading the clip failed', e);
+        setError('The clip could not be read from storage.');
+      },
     );
     return () => url && URL.revokeObjectURL(url);
   }, [props.clipId]);

@@ -101,7 +101,14 @@ async function routeFailure(jobId: string, code: ErrorCode, message: string) {
   await dropRoute(jobId);
 }
 
-async function onJobMessage(m: Extract<Message, { to: 'background' }>) {
+async function blobToBase64(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+async function onJobMessage(m: Extract<Message, { to: 'background' }>): Promise<unknown> {
   if (m.type === 'reanimate') {
     const clip = await getClip(m.clipId);
     if (!clip) return;
@@ -111,6 +118,11 @@ async function onJobMessage(m: Extract<Message, { to: 'background' }>) {
     return jobId;
   }
   if (m.type === 'open-panel') return;
+  if (m.type === 'get-clip') {
+    const clip = await getClip(m.clipId);
+    if (!clip) return { ok: false };
+    return { ok: true, mp4Base64: await blobToBase64(clip.mp4), renderer: clip.renderer, title: clip.title };
+  }
   const route = await getRoute(m.jobId);
   const panel = (p: Message<'job-status'>) => void chrome.runtime.sendMessage(p).catch(() => undefined);
   if (m.type === 'job-progress') {
@@ -156,7 +168,7 @@ export function startBackground() {
     }
     if (!m) return;
     onJobMessage(m).then(
-      (r) => sendResponse({ ok: true, jobId: r }),
+      (r) => sendResponse(m.type === 'get-clip' ? r : { ok: true, jobId: r }),
       (e) => sendResponse({ ok: false, error: String(e) }),
     );
     return true;

@@ -72,6 +72,8 @@ const shapes = {
   'overlay-error': obj({ to: lit('content'), type: lit('overlay-error'), jobId: id, code: errorCode, message: str(2000) }),
   // side panel / player -> background
   reanimate: obj({ to: lit('background'), type: lit('reanimate'), clipId: id, faceIndex: opt(int(0, 100)) }),
+  // The in-page player cannot open IndexedDB (third-party storage is blocked in pages), so it asks.
+  'get-clip': obj({ to: lit('background'), type: lit('get-clip'), clipId: id }),
   'open-panel': obj({ to: lit('background'), type: lit('open-panel'), clipId: opt(id) }),
   // background/offscreen -> side panel (broadcast)
   'clip-saved': obj({ to: lit('panel'), type: lit('clip-saved'), clipId: id }),
@@ -102,6 +104,15 @@ export const locateResult = obj({
   candidates: opt(arr(str(4_000_000), 50)),
 });
 export type LocateResult = ReturnType<typeof locateResult>;
+
+/** The background's answer to get-clip. */
+export const clipPayload = obj({
+  ok: bool,
+  mp4Base64: opt(str(200_000_000)),
+  renderer: opt(lit('webgpu', 'cpu')),
+  title: opt(str(500)),
+});
+export type ClipPayload = ReturnType<typeof clipPayload>;
 
 /** Validate an unknown value as a message for `recipient`; null when it is not one (ignored). */
 export function parseMessage<R extends Recipient>(raw: unknown, recipient: R): Extract<Message, { to: R }> | null {
