@@ -1,6 +1,6 @@
 // H.264 in a non-fragmented MP4 (moov first), fed straight from the renderer's canvas so that
 // frames never make a round trip through CPU memory.
-import { BufferTarget, CanvasSource, Mp4OutputFormat, Output, QUALITY_HIGH, canEncodeVideo } from 'mediabunny';
+import { BufferTarget, CanvasSource, Mp4OutputFormat, Output, canEncodeVideo } from 'mediabunny';
 import { SfumatoError } from '../messages/errors';
 
 export const CLIP_FPS = 30;
@@ -20,12 +20,20 @@ export interface Mp4Encoder {
   cancel(): Promise<void>;
 }
 
+/**
+ * Paintings are full of fine texture (craquelure, brush strokes) that a default web bitrate turns
+ * to mush: about 0.12 bit per pixel per frame, within 1.5-10 Mbit/s.
+ */
+export function clipBitrate(width: number, height: number, fps = CLIP_FPS): number {
+  return Math.round(Math.min(10e6, Math.max(1.5e6, width * height * fps * 0.12)));
+}
+
 export async function createMp4Encoder(canvas: OffscreenCanvas, fps = CLIP_FPS): Promise<Mp4Encoder> {
   const ok = await canEncodeVideo('avc', { width: canvas.width, height: canvas.height }).catch(() => false);
   if (!ok) throw new SfumatoError('encode-failed', 'H.264 encoding is not available');
   const target = new BufferTarget();
   const output = new Output({ format: new Mp4OutputFormat({ fastStart: 'in-memory' }), target });
-  const source = new CanvasSource(canvas, { codec: 'avc', bitrate: QUALITY_HIGH, keyFrameInterval: 2 });
+  const source = new CanvasSource(canvas, { codec: 'avc', bitrate: clipBitrate(canvas.width, canvas.height, fps), keyFrameInterval: 2 });
   output.addVideoTrack(source, { frameRate: fps });
   await output.start();
   return {

@@ -88,11 +88,13 @@ describe('Animate this portrait', () => {
 
     const { width, height, frames } = decodeFrames(clip.mp4, facts.width, facts.height);
     expect(frames.length).toBe(facts.frameCount);
-    const source = decodeFrames(readFileSync(join(FIXTURES, 'portraits/mona-lisa.jpg')), width, height, 'jpg').frames[0]!;
-    const whole = { x: 0, y: 0, w: width, h: height };
-    // The label sits in a corner; a generous exclusion box covers it.
-    const label = { x: 0, y: height * 0.8, w: width, h: height * 0.2 };
-    expect(meanAbsDiff(frames[0]!, source, width, whole, label)).toBeLessThan(4);
+    // Frame 0 equals the source apart from the label; compared at half size so that the
+    // encoder's noise and the two resamplers' differences do not dominate.
+    const hw = Math.round(width / 2), hh = Math.round(height / 2);
+    const first = decodeFrames(clip.mp4, hw, hh).frames[0]!;
+    const source = decodeFrames(readFileSync(join(FIXTURES, 'portraits/mona-lisa.jpg')), hw, hh, 'jpg').frames[0]!;
+    const label = { x: 0, y: hh * 0.8, w: hw, h: hh * 0.2 };
+    expect(meanAbsDiff(first, source, hw, { x: 0, y: 0, w: hw, h: hh }, label)).toBeLessThan(3);
 
     const lm = clip.faceLandmarks;
     const eyes = [landmarkBox(lm, LEFT_EYE), landmarkBox(lm, RIGHT_EYE)];
