@@ -1,0 +1,55 @@
+import type { FrameRenderer, Rig } from './types';
+import { compositeOverlay, rasterizeMesh, restUvs, type RgbaImage } from './raster';
+import { bitmapPixels, overlayPixels, prefilterSource } from './source';
+
+export interface CpuRendererOptions {
+  source: ImageBitmap;
+  rig: Rig;
+  outWidth: number;
+  outHeight: number;
+  /** Same size as the output, straight-alpha RGBA (e.g. the visible label). */
+  overlay?: ImageBitmap;
+}
+
+/** CPU fallback: rasterises the same mesh as the WebGPU renderer into a 2D OffscreenCanvas. */
+export async function createCpuRenderer(opts: CpuRendererOptions): Promise<FrameRenderer> {
+  const { rig, outWidth, outHeight } = opts;
+  const { bitmap, owned } = await prefilterSource(opts.source, outWidth, outHeight);
+  const srcData = bitmapPixels(bitmap);
+  if (owned) bitmap.close();
+  const src: RgbaImage = { width: srcData.width, height: srcData.height, data: srcData.data };
+  let overlay: RgbaImage | null = null;
+  if (opts.overlay) {
+    const d = overlayPixels(opts.overlay, outWidth, outHeight);
+    overlay = { width: outWidth, height: outHeight, data: d.data };
+  }
+  const canvas = new OffscreenCanvas(outWidth, outHeight);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('2D context unavailable');
+  const frame = new ImageData(outWidth, outHeight);
+  const frame32 = new Uint32Array(frame.data.buffer);
+  const dst: RgbaImage = { width: outWidth, height: outHeight, data: frame.data };
+  const uvs = restUvs(rig.rest, rig.width, rig.height);
+  const scaled = new Float32Array(rig.rest.length);
+  const sx = outWidth / rig.width;
+  const sy = outHeight / rig.height;
+  let destroyed = false;
+  return {
+    kind: 'cpu',
+    canvas,
+    async render(positions: Float32Array): Promise<void> {
+      if (destroyed) throw new Error('renderer destroyed');
+      for (let i = 0; i < scaled.length; i += 2) {
+        scaled[i] = positions[i]! * sx;
+        scaled[i + 1] = positions[i + 1]! * sy;
+      }
+      frame32.fill(0xff000000); // opaque black (little-endian RGBA) where nothing is drawn
+      rasterizeMesh(dst, src, scaled, uvs, rig.indices);
+      if (overlay) compositeOverlay(dst, overlay);
+      ctx.putImageData(frame, 0, 0);
+    },
+    destroy() {
+      destroyed = true;
+    },
+  };
+}

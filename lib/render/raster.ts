@@ -1,0 +1,117 @@
+/**
+ * Pure CPU rasteriser: draws a textured triangle mesh into an RGBA byte array, with the same
+ * conventions as the WebGPU path (pixel centres at +0.5, bilinear sampling with clamp-to-edge,
+ * straight-alpha overlay composited with src-alpha / one-minus-src-alpha).
+ */
+
+export interface RgbaImage {
+  width: number;
+  height: number;
+  /** RGBA, 8 bits per channel, row-major, straight alpha. */
+  data: Uint8ClampedArray | Uint8Array;
+}
+
+/**
+ * Rasterise triangles. `positions` are in destination pixels (x,y pairs), `uvs` in [0,1] texture
+ * space over `src`, `indices` triangle vertex indices. Destination alpha is set to 255.
+ */
+export function rasterizeMesh(
+  dst: RgbaImage,
+  src: RgbaImage,
+  positions: ArrayLike<number>,
+  uvs: ArrayLike<number>,
+  indices: ArrayLike<number>,
+): void {
+  const dw = dst.width;
+  const dh = dst.height;
+  const D = dst.data;
+  const S = src.data;
+  const sw = src.width;
+  const sh = src.height;
+  const nTri = Math.floor(indices.length / 3);
+  for (let t = 0; t < nTri; t++) {
+    const ia = indices[t * 3]!;
+    const ib = indices[t * 3 + 1]!;
+    const ic = indices[t * 3 + 2]!;
+    const ax = positions[ia * 2]!, ay = positions[ia * 2 + 1]!;
+    const bx = positions[ib * 2]!, by = positions[ib * 2 + 1]!;
+    const cx = positions[ic * 2]!, cy = positions[ic * 2 + 1]!;
+    const area = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+    if (area === 0 || !Number.isFinite(area)) continue;
+    const inv = 1 / area;
+    // Texture coordinates in texel space (texel centres at integer + 0.5 -> subtract 0.5 for bilinear).
+    const au = uvs[ia * 2]! * sw - 0.5, av = uvs[ia * 2 + 1]! * sh - 0.5;
+    const bu = uvs[ib * 2]! * sw - 0.5, bv = uvs[ib * 2 + 1]! * sh - 0.5;
+    const cu = uvs[ic * 2]! * sw - 0.5, cv = uvs[ic * 2 + 1]! * sh - 0.5;
+    const x0 = Math.max(0, Math.floor(Math.min(ax, bx, cx) - 0.5));
+    const x1 = Math.min(dw - 1, Math.ceil(Math.max(ax, bx, cx) - 0.5));
+    const y0 = Math.max(0, Math.floor(Math.min(ay, by, cy) - 0.5));
+    const y1 = Math.min(dh - 1, Math.ceil(Math.max(ay, by, cy) - 0.5));
+    const eps = -1e-6;
+    for (let py = y0; py <= y1; py++) {
+      const fy = py + 0.5;
+      for (let px = x0; px <= x1; px++) {
+        const fx = px + 0.5;
+        // Barycentric weights (normalised by the signed area, so orientation does not matter).
+        const wa = ((bx - fx) * (cy - fy) - (by - fy) * (cx - fx)) * inv;
+        if (wa < eps) continue;
+        const wb = ((cx - fx) * (ay - fy) - (cy - fy) * (ax - fx)) * inv;
+        if (wb < eps) continue;
+        const wc = 1 - wa - wb;
+        if (wc < eps) continue;
+        let u = wa * au + wb * bu + wc * cu;
+        let v = wa * av + wb * bv + wc * cv;
+        if (u < 0) u = 0;
+        else if (u > sw - 1) u = sw - 1;
+        if (v < 0) v = 0;
+        else if (v > sh - 1) v = sh - 1;
+        const u0 = Math.floor(u);
+        const v0 = Math.floor(v);
+        const u1 = u0 + 1 < sw ? u0 + 1 : u0;
+        const v1 = v0 + 1 < sh ? v0 + 1 : v0;
+        const fu = u - u0;
+        const fv = v - v0;
+        const i00 = (v0 * sw + u0) * 4;
+        const i10 = (v0 * sw + u1) * 4;
+        const i01 = (v1 * sw + u0) * 4;
+        const i11 = (v1 * sw + u1) * 4;
+        const w00 = (1 - fu) * (1 - fv);
+        const w10 = fu * (1 - fv);
+        const w01 = (1 - fu) * fv;
+        const w11 = fu * fv;
+        const o = (py * dw + px) * 4;
+        D[o] = S[i00]! * w00 + S[i10]! * w10 + S[i01]! * w01 + S[i11]! * w11;
+        D[o + 1] = S[i00 + 1]! * w00 + S[i10 + 1]! * w10 + S[i01 + 1]! * w01 + S[i11 + 1]! * w11;
+        D[o + 2] = S[i00 + 2]! * w00 + S[i10 + 2]! * w10 + S[i01 + 2]! * w01 + S[i11 + 2]! * w11;
+        D[o + 3] = 255;
+      }
+    }
+  }
+}
+
+/** Composite a straight-alpha overlay of the same size over dst (opaque result). */
+export function compositeOverlay(dst: RgbaImage, overlay: RgbaImage): void {
+  if (overlay.width !== dst.width || overlay.height !== dst.height) throw new Error('overlay size mismatch');
+  const D = dst.data;
+  const O = overlay.data;
+  for (let i = 0; i < D.length; i += 4) {
+    const a = O[i + 3]!;
+    if (a === 0) continue;
+    const fa = a / 255;
+    const fb = 1 - fa;
+    D[i] = O[i]! * fa + D[i]! * fb;
+    D[i + 1] = O[i + 1]! * fa + D[i + 1]! * fb;
+    D[i + 2] = O[i + 2]! * fa + D[i + 2]! * fb;
+    D[i + 3] = 255;
+  }
+}
+
+/** Rest UVs (0-1) for a rig's rest positions. */
+export function restUvs(rest: Float32Array, width: number, height: number): Float32Array<ArrayBuffer> {
+  const uv = new Float32Array(rest.length);
+  for (let i = 0; i < rest.length; i += 2) {
+    uv[i] = rest[i]! / width;
+    uv[i + 1] = rest[i + 1]! / height;
+  }
+  return uv;
+}

@@ -1,0 +1,244 @@
+import type { FrameRenderer, Rig } from './types';
+import { MESH_WGSL, OVERLAY_WGSL } from './shaders';
+import { restUvs } from './raster';
+import { bitmapPixels, overlayPixels, prefilterSource } from './source';
+
+export interface WebGpuRendererOptions {
+  /** A device to use; one is requested (and owned by the renderer) when omitted. */
+  device?: GPUDevice;
+  source: ImageBitmap;
+  rig: Rig;
+  outWidth: number;
+  outHeight: number;
+  /** Same size as the output, straight-alpha RGBA (e.g. the visible label), composited on top. */
+  overlay?: ImageBitmap;
+  /**
+   * 'canvas': render straight into a WebGPU canvas context (normal). 'readback': render to a texture
+   * and copy the pixels into a 2D canvas (works where canvas presentation is broken, e.g. headless
+   * Chromium on SwiftShader). Default: preferredPresentMode(device).
+   */
+  presentMode?: 'canvas' | 'readback';
+}
+
+/**
+ * Whether to present through a WebGPU canvas context. Software adapters (SwiftShader, the fallback
+ * adapter) use readback instead: in headless Chromium on SwiftShader, configuring a WebGPU canvas
+ * and submitting work to it poisons the whole WebGPU instance ("A valid external Instance reference
+ * no longer exists"), and readback is cheap there anyway because the "GPU" memory is host memory.
+ */
+export function preferredPresentMode(device: GPUDevice): 'canvas' | 'readback' {
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  if (!info) return 'canvas';
+  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
+  if (info.isFallbackAdapter || text.includes('swiftshader')) return 'readback';
+  return 'canvas';
+}
+
+let devicePromise: Promise<GPUDevice | null> | null = null;
+
+/** A shared GPUDevice, or null when WebGPU is unavailable (no navigator.gpu, no adapter, or an error). */
+export function getGpuDevice(): Promise<GPUDevice | null> {
+  if (devicePromise) return devicePromise;
+  devicePromise = (async () => {
+    try {
+      const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+      if (!gpu) return null;
+      const adapter = await gpu.requestAdapter();
+      if (!adapter) return null;
+      const device = await adapter.requestDevice();
+      void device.lost.then(() => {
+        devicePromise = null;
+      });
+      return device;
+    } catch {
+      return null;
+    }
+  })();
+  const p = devicePromise;
+  void p.then((d) => {
+    if (!d && devicePromise === p) devicePromise = null;
+  });
+  return p;
+}
+
+/** Renders the warped source (and the overlay on top) into an OffscreenCanvas with a WebGPU context. */
+export async function createWebGpuRenderer(
+  opts: WebGpuRendererOptions,
+): Promise<FrameRenderer & { readonly presentMode: 'canvas' | 'readback' }> {
+  const device = opts.device ?? (await getGpuDevice());
+  if (!device) throw new Error('WebGPU unavailable');
+  const { rig, outWidth, outHeight } = opts;
+  const format: GPUTextureFormat = 'rgba8unorm';
+  const present = opts.presentMode ?? preferredPresentMode(device);
+  const canvas = new OffscreenCanvas(outWidth, outHeight);
+  let context: GPUCanvasContext | null = null;
+  let ctx2d: OffscreenCanvasRenderingContext2D | null = null;
+  let target: GPUTexture | null = null;
+  let readBuf: GPUBuffer | null = null;
+  let frame: ImageData | null = null;
+  const bytesPerRow = Math.ceil((outWidth * 4) / 256) * 256;
+  if (present === 'canvas') {
+    context = canvas.getContext('webgpu');
+    if (!context) throw new Error('webgpu canvas context unavailable');
+    context.configure({ device, format, alphaMode: 'opaque', usage: GPUTextureUsage.RENDER_ATTACHMENT });
+  } else {
+    ctx2d = canvas.getContext('2d');
+    if (!ctx2d) throw new Error('2D context unavailable');
+    target = device.createTexture({
+      size: [outWidth, outHeight],
+      format,
+      usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC,
+    });
+    readBuf = device.createBuffer({ size: bytesPerRow * outHeight, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    frame = new ImageData(outWidth, outHeight);
+  }
+
+  // Source texture (prefiltered to the output size when much larger). Uploaded from 2D-canvas pixels
+  // with writeTexture (not copyExternalImageToTexture, which fails once a WebGPU canvas has broken
+  // the instance on SwiftShader), so GPU and CPU renderers sample exactly the same bytes.
+  const { bitmap, owned } = await prefilterSource(opts.source, outWidth, outHeight);
+  const srcPixels = bitmapPixels(bitmap);
+  if (owned) bitmap.close();
+  const srcTex = uploadRgba(device, srcPixels);
+
+  let ovTex: GPUTexture | null = null;
+  if (opts.overlay) ovTex = uploadRgba(device, overlayPixels(opts.overlay, outWidth, outHeight));
+
+  const nVerts = rig.rest.length / 2;
+  const posBuf = device.createBuffer({ size: nVerts * 8, usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST });
+  const uvBuf = device.createBuffer({ size: nVerts * 8, usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(uvBuf, 0, restUvs(rig.rest, rig.width, rig.height));
+  const idxCount = rig.indices.length;
+  const idxBuf = device.createBuffer({ size: Math.max(4, idxCount * 4), usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(idxBuf, 0, Uint32Array.from(rig.indices));
+  const uniBuf = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(uniBuf, 0, new Float32Array([rig.width, rig.height, 0, 0]));
+
+  const sampler = device.createSampler({
+    magFilter: 'linear',
+    minFilter: 'linear',
+    addressModeU: 'clamp-to-edge',
+    addressModeV: 'clamp-to-edge',
+  });
+  const meshModule = device.createShaderModule({ code: MESH_WGSL });
+  const meshPipeline = device.createRenderPipeline({
+    layout: 'auto',
+    vertex: {
+      module: meshModule,
+      entryPoint: 'vs',
+      buffers: [
+        { arrayStride: 8, attributes: [{ shaderLocation: 0, offset: 0, format: 'float32x2' }] },
+        { arrayStride: 8, attributes: [{ shaderLocation: 1, offset: 0, format: 'float32x2' }] },
+      ],
+    },
+    fragment: { module: meshModule, entryPoint: 'fs', targets: [{ format }] },
+    primitive: { topology: 'triangle-list', cullMode: 'none' },
+  });
+  const meshBind = device.createBindGroup({
+    layout: meshPipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: uniBuf } },
+      { binding: 1, resource: srcTex.createView() },
+      { binding: 2, resource: sampler },
+    ],
+  });
+
+  let ovPipeline: GPURenderPipeline | null = null;
+  let ovBind: GPUBindGroup | null = null;
+  if (ovTex) {
+    const ovModule = device.createShaderModule({ code: OVERLAY_WGSL });
+    ovPipeline = device.createRenderPipeline({
+      layout: 'auto',
+      vertex: { module: ovModule, entryPoint: 'vs' },
+      fragment: {
+        module: ovModule,
+        entryPoint: 'fs',
+        targets: [
+          {
+            format,
+            blend: {
+              color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+              alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+            },
+          },
+        ],
+      },
+      primitive: { topology: 'triangle-list' },
+    });
+    ovBind = device.createBindGroup({
+      layout: ovPipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: ovTex.createView() }],
+    });
+  }
+
+  let destroyed = false;
+  return {
+    kind: 'webgpu',
+    canvas,
+    presentMode: present,
+    async render(positions: Float32Array): Promise<void> {
+      if (destroyed) throw new Error('renderer destroyed');
+      if (positions.length !== nVerts * 2) throw new Error('positions length does not match the rig');
+      device.queue.writeBuffer(posBuf, 0, positions as Float32Array<ArrayBuffer>);
+      const enc = device.createCommandEncoder();
+      const view = context ? context.getCurrentTexture().createView() : target!.createView();
+      const pass = enc.beginRenderPass({
+        colorAttachments: [{ view, loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
+      });
+      pass.setPipeline(meshPipeline);
+      pass.setBindGroup(0, meshBind);
+      pass.setVertexBuffer(0, posBuf);
+      pass.setVertexBuffer(1, uvBuf);
+      pass.setIndexBuffer(idxBuf, 'uint32');
+      pass.drawIndexed(idxCount);
+      if (ovPipeline && ovBind) {
+        pass.setPipeline(ovPipeline);
+        pass.setBindGroup(0, ovBind);
+        pass.draw(3);
+      }
+      pass.end();
+      if (context) {
+        device.queue.submit([enc.finish()]);
+        await device.queue.onSubmittedWorkDone();
+        return;
+      }
+      // Readback mode (canvas presentation broken, e.g. headless SwiftShader): copy to a 2D canvas.
+      enc.copyTextureToBuffer({ texture: target! }, { buffer: readBuf!, bytesPerRow }, [outWidth, outHeight]);
+      device.queue.submit([enc.finish()]);
+      await readBuf!.mapAsync(GPUMapMode.READ);
+      const src = new Uint8Array(readBuf!.getMappedRange());
+      const dst = frame!.data;
+      const row = outWidth * 4;
+      for (let y = 0; y < outHeight; y++) dst.set(src.subarray(y * bytesPerRow, y * bytesPerRow + row), y * row);
+      readBuf!.unmap();
+      ctx2d!.putImageData(frame!, 0, 0);
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      posBuf.destroy();
+      uvBuf.destroy();
+      idxBuf.destroy();
+      uniBuf.destroy();
+      srcTex.destroy();
+      ovTex?.destroy();
+      target?.destroy();
+      readBuf?.destroy();
+      try {
+        context?.unconfigure();
+      } catch {
+        /* ignore */
+      }
+    },
+  };
+}
+
+function uploadRgba(device: GPUDevice, img: ImageData): GPUTexture {
+  const tex = device.createTexture({
+    size: [img.width, img.height],
+    format: 'rgba8unorm',
+    usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
+  });
+  device.queue.writeTexture({ texture: tex }, img.data, { bytesPerRow: img.width * 4, rowsPerImage: img.height }, [img.width, img.height]);
+  return tex;
+}
