@@ -2,6 +2,7 @@
 // It asks the background for the bytes: an extension frame inside a web page is a third-party
 // context, where IndexedDB is blocked.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { clipPayload, msg } from '@/lib/messages/protocol';
 
 async function fetchClip(clipId: string) {
@@ -28,7 +29,7 @@ export function Player(props: { clipId: string; tabId: number; nonce: string }) 
         if (!clip) return setError('This clip is no longer in your Sfumato gallery.');
         url = URL.createObjectURL(clip.mp4);
         setSrc(url);
-        if (clip.renderer === 'cpu') setNotice('WebGPU is unavailable here, so Sfumato used its slower CPU renderer.');
+        if (clip.renderer === 'cpu') setNotice(ERROR_SENTENCES['gpu-unavailable']);
       },
       (e: unknown) => {
         console.error('Sfumato player: reading the clip failed', e);

@@ -3,8 +3,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { msg, parseMessage, STAGE_LABELS, type Message } from '@/lib/messages/protocol';
 import { getClip, listClips, type ClipRecord } from '@/lib/store/clips';
 import { ClipDetails } from './ClipDetails';
+import { Settings } from './Settings';
 
-type Tab = 'studio' | 'gallery';
+type Tab = 'studio' | 'gallery' | 'settings';
+const TAB_NAMES: Record<Tab, string> = { studio: 'Studio', gallery: 'Gallery', settings: 'Settings' };
 
 export function App() {
   const [tab, setTab] = useState<Tab>('studio');
@@ -16,7 +18,10 @@ export function App() {
   const refresh = async () => setClips(await listClips());
 
   useEffect(() => {
-    const hashId = new URLSearchParams(location.hash.slice(1)).get('clip');
+    const hash = new URLSearchParams(location.hash.slice(1));
+    const hashId = hash.get('clip');
+    const hashTab = hash.get('tab');
+    if (hashTab && hashTab in TAB_NAMES) setTab(hashTab as Tab);
     void chrome.storage.session.get('lastClipId').then(async (v) => {
       const id = hashId ?? (v.lastClipId as string | undefined);
       if (id) await showClip(id);
@@ -64,9 +69,9 @@ export function App() {
       <header>
         <h1>Sfumato</h1>
         <nav role="tablist">
-          {(['studio', 'gallery'] as Tab[]).map((t) => (
-            <button role="tab" aria-selected={tab === t} onClick={() => setTab(t)} key={t}>
-              {t === 'studio' ? 'Studio' : 'Gallery'}
+          {(Object.keys(TAB_NAMES) as Tab[]).map((t) => (
+            <button role="tab" aria-selected={tab === t} onClick={() => setTab(t)} key={t} data-tab={t}>
+              {TAB_NAMES[t]}
             </button>
           ))}
         </nav>
@@ -79,6 +84,7 @@ export function App() {
           ) : (
             <p class="empty">Right-click a portrait on any page and choose “Animate this portrait”.</p>
           ))}
+        {tab === 'settings' && <Settings />}
         {tab === 'gallery' && (
           <ul class="gallery">
             {clips.length === 0 && <li class="empty">No clips yet.</li>}

@@ -18,6 +18,25 @@ export function ClipDetails(props: { clip: ClipRecord; onChooseFace: (index: num
       <p style={{ margin: '0 0 6px' }}>
         <span class="badge">AI-generated</span> {clip.signed ? 'Signed with content credentials' : 'Not signed'}
       </p>
+      {clip.credentials && (
+        <div class="credentials" data-testid="credentials">
+          <h3>Content credentials</h3>
+          <dl>
+            <dt>Signed by</dt>
+            <dd>{clip.credentials.signer}</dd>
+            <dt>Signed on</dt>
+            <dd>{new Date(clip.credentials.signedAt).toLocaleString()}</dd>
+            <dt>Declares</dt>
+            <dd>{clip.credentials.aiGenerated ? 'AI-generated (trained algorithmic media)' : 'not declared AI-generated'}</dd>
+            <dt>Source artwork</dt>
+            <dd>{clip.credentials.sourceArtwork ?? 'not recorded'}</dd>
+            <dt>Checked</dt>
+            <dd>{clip.credentials.state === 'Trusted' ? 'Valid, and trusted by this Sfumato' : clip.credentials.state}</dd>
+            <dt>Certificate until</dt>
+            <dd>{new Date(clip.credentials.certificateExpires).toLocaleDateString()}</dd>
+          </dl>
+        </div>
+      )}
       <dl>
         <dt>Motion</dt>
         <dd>Gentle life · {clip.durationS.toFixed(1)} s · seed {clip.motion.seed}</dd>

@@ -3,7 +3,7 @@
 import { chooseFace, isFaceTooSmall } from '../face';
 import type { FaceFinder } from '../face';
 import type { Face } from '../face/types';
-import { SfumatoError } from '../messages/errors';
+import { ERROR_SENTENCES, SfumatoError } from '../messages/errors';
 import type { Stage } from '../messages/protocol';
 import { gentleLife } from '../motion';
 import { buildRig, createRenderer, poseRig } from '../render';
@@ -24,7 +24,15 @@ export interface AnimateDeps {
   faceFinder: () => Promise<FaceFinder>;
   onProgress: (stage: Stage, fraction: number) => void;
   /** Signs the MP4 before it is stored; must throw rather than return unsigned bytes. */
-  sign?: (mp4: Uint8Array, clip: Omit<ClipRecord, 'mp4'>) => Promise<{ bytes: Uint8Array; credentials: ClipRecord['credentials'] }>;
+  sign: (request: SignRequest) => Promise<{ bytes: Uint8Array; credentials: NonNullable<ClipRecord['credentials']> }>;
+}
+
+/** What the signer gets: only bytes this pipeline generated, plus what it knows of the source. */
+export interface SignRequest {
+  mp4: Uint8Array;
+  clip: Omit<ClipRecord, 'mp4'>;
+  clipThumbnailJpeg: Uint8Array;
+  source: { bytes: Uint8Array; type: string; thumbnailJpeg: Uint8Array };
 }
 
 export interface AnimateResult {
@@ -33,6 +41,13 @@ export interface AnimateResult {
 }
 
 const now = () => performance.now();
+
+async function jpegOf(image: ImageBitmap | OffscreenCanvas, longSide: number): Promise<Uint8Array> {
+  const k = Math.min(1, longSide / Math.max(image.width, image.height));
+  const c = new OffscreenCanvas(Math.max(1, Math.round(image.width * k)), Math.max(1, Math.round(image.height * k)));
+  c.getContext('2d')!.drawImage(image, 0, 0, c.width, c.height);
+  return new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg', quality: 0.85 })).arrayBuffer());
+}
 
 /** Chrome's non-standard heap gauge; 0 where it does not exist. */
 function heapBytes(): number {
@@ -71,6 +86,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   let encodeMs = 0;
   let firstFrameMs = 0;
   let poster: Blob | null = null;
+  let clipThumbnail: Uint8Array = new Uint8Array();
   const positions = new Float32Array(rig.rest.length);
   let mp4: Uint8Array;
   try {
@@ -82,6 +98,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
       if (i === 0) {
         firstFrameMs = b - t0;
         poster = await renderer.canvas.convertToBlob({ type: 'image/png' });
+        clipThumbnail = await jpegOf(renderer.canvas, 320);
       }
       await encoder.addFrame(i);
       encodeMs += now() - b;
@@ -131,24 +148,33 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
       peakHeapMB: 0,
     },
   };
+  const sourceThumbnail = await jpegOf(src.bitmap, 256);
   src.bitmap.close();
 
-  let bytes = mp4;
-  if (deps.sign) {
-    deps.onProgress('signing', 0);
-    const a = now();
-    const signed = await deps.sign(mp4, summary);
-    summary.timings.signMs = now() - a;
-    bytes = signed.bytes;
-    summary.signed = true;
-    summary.credentials = signed.credentials;
+  // Invariant: nothing is stored or shown unsigned. A signing failure is the person's error.
+  deps.onProgress('signing', 0);
+  const a = now();
+  let signed;
+  try {
+    signed = await deps.sign({
+      mp4,
+      clip: summary,
+      clipThumbnailJpeg: clipThumbnail,
+      source: { bytes: src.bytes, type: src.type, thumbnailJpeg: sourceThumbnail },
+    });
+  } catch (e) {
+    throw e instanceof SfumatoError ? e : new SfumatoError('sign-failed', e instanceof Error ? e.message : String(e));
   }
+  summary.timings.signMs = now() - a;
+  const bytes = signed.bytes;
+  summary.signed = true;
+  summary.credentials = signed.credentials;
 
   deps.onProgress('saving', 0);
   summary.timings.totalMs = now() - t0;
   summary.timings.peakHeapMB = peakHeap / 2 ** 20;
   const clip: ClipRecord = { ...summary, mp4: new Blob([bytes as BlobPart], { type: 'video/mp4' }) };
   await putClip(clip);
-  const notice = renderer.kind === 'cpu' ? 'WebGPU is unavailable here, so Sfumato used its slower CPU renderer.' : undefined;
+  const notice = renderer.kind === 'cpu' ? ERROR_SENTENCES['gpu-unavailable'] : undefined;
   return { clip, notice };
 }

@@ -4,6 +4,7 @@ import { createFaceFinder, type FaceFinder } from '../face';
 import { SfumatoError, toSfumatoError } from '../messages/errors';
 import { msg, parseMessage, type Message } from '../messages/protocol';
 import { animatePortrait } from './animate';
+import { signGeneratedClip, warmSigner } from './sign-clip';
 
 let finder: Promise<FaceFinder> | null = null;
 const getFinder = () =>
@@ -21,11 +22,13 @@ const send = (m: Message) => chrome.runtime.sendMessage(m).catch(() => undefined
 
 async function runJob(m: Message<'animate'>) {
   const { jobId } = m;
+  warmSigner();
   try {
     const { clip, notice } = await animatePortrait(
       { sourceUrl: m.source.url, pageUrl: m.source.pageUrl, title: m.source.title, faceIndex: m.faceIndex, motion: m.motion },
       {
         faceFinder: getFinder,
+        sign: signGeneratedClip,
         onProgress: (stage, fraction) => void send(msg({ to: 'background', type: 'job-progress', jobId, stage, fraction })),
       },
     );
@@ -41,7 +44,9 @@ async function runJob(m: Message<'animate'>) {
 
 export function startOffscreenWorker() {
   chrome.runtime.onMessage.addListener((raw, sender, sendResponse) => {
-    if (sender.id !== chrome.runtime.id) return;
+    // Only the background may start work here: never a content script or an extension frame
+    // living inside a web page (both have sender.tab).
+    if (sender.id !== chrome.runtime.id || sender.tab || !sender.url?.startsWith(chrome.runtime.getURL(''))) return;
     let m;
     try {
       m = parseMessage(raw, 'offscreen');

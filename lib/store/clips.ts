@@ -20,6 +20,17 @@ export interface ClipTimings {
   peakHeapMB: number;
 }
 
+/** What the side panel shows of a clip's content credentials, as read back right after signing. */
+export interface CredentialsSummary {
+  signer: string;
+  signedAt: string;
+  aiGenerated: boolean;
+  /** 'Trusted' (checked against Sfumato's own root) or 'Valid'. */
+  state: string;
+  sourceArtwork: string | null;
+  certificateExpires: string;
+}
+
 export interface ClipRecord {
   id: string;
   createdAt: number;
@@ -42,9 +53,9 @@ export interface ClipRecord {
   mp4: Blob;
   poster: Blob;
   timings: ClipTimings;
-  /** Signed with content credentials (false only for clips from before signing existed). */
+  /** Signed with content credentials (always true for stored clips: unsigned clips are never kept). */
   signed: boolean;
-  credentials?: { signer: string; signedAt: string; aiGenerated: boolean; state: string };
+  credentials?: CredentialsSummary;
 }
 
 export type ClipSummary = Omit<ClipRecord, 'mp4'>;

@@ -36,7 +36,8 @@ export interface ExtensionBrowser {
   close(opts?: { keepProfile?: boolean }): Promise<void>;
 }
 
-export function chromiumArgs(extra: string[] = []): string[] {
+export function chromiumArgs(extra: string[] = [], webgpu = true): string[] {
+  const gpu = webgpu ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'] : ['--disable-gpu'];
   return [
     `--disable-extensions-except=${getExtensionDir()}`,
     `--load-extension=${getExtensionDir()}`,
@@ -44,22 +45,20 @@ export function chromiumArgs(extra: string[] = []): string[] {
     '--disable-background-networking',
     '--disable-component-update',
     '--no-first-run',
-    '--enable-unsafe-webgpu',
-    '--use-webgpu-adapter=swiftshader',
-    '--enable-unsafe-swiftshader',
+    ...gpu,
     '--autoplay-policy=no-user-gesture-required',
     ...extra,
   ];
 }
 
-export async function launchWithExtension(opts: { userDataDir?: string; headless?: boolean; args?: string[] } = {}): Promise<ExtensionBrowser> {
+export async function launchWithExtension(opts: { userDataDir?: string; headless?: boolean; args?: string[]; webgpu?: boolean } = {}): Promise<ExtensionBrowser> {
   if (!existsSync(join(BUILT_EXTENSION_DIR, 'manifest.json')))
     throw new Error(`Build the extension first (npm run build): ${BUILT_EXTENSION_DIR} is missing.`);
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'sfumato-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: opts.headless ?? true,
-    args: chromiumArgs(opts.args),
+    args: chromiumArgs(opts.args, opts.webgpu ?? true),
     viewport: { width: 1280, height: 900 },
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));

@@ -1,0 +1,500 @@
+// Invisible-watermark detector. Pure TypeScript, runs anywhere (extension page, worker, Node).
+//
+// 1. Every frame is reduced to luma at a detection resolution whose long side is DET_LONG
+//    (2 samples per chip when the frame is uncropped), high-pass filtered (luma minus its 5x5 box
+//    mean) and clipped; the residuals of all frames of the same size are summed (soft combining:
+//    the mark sits at the same place in every frame, the picture content and codec noise do not).
+// 2. Tile period: the period is 1/4 of the ORIGINAL long side; resizing keeps that ratio and a crop
+//    of c of the long side makes it 1/(4(1-c)). For each candidate scale f in scaleRange the residual
+//    is folded modulo the period into a 64x64 tile and circularly cross-correlated (FFT) with the
+//    keyed sync pattern; the peak gives the grid offset, its height above the correlation surface
+//    (a z-score) ranks candidates.
+// 3. The best candidates are refined (scale, sub-chip offset), the chip evidence is gathered with
+//    the same bilinear weights as the embedder, combined per channel bit, Viterbi-decoded and
+//    checked with the CRC-32. At most DECODE_ATTEMPTS decodes per call, so a random frame passes
+//    with probability <= DECODE_ATTEMPTS * 2^-32 = 4.66e-10.
+import { CODE_BITS, DECODE_ATTEMPTS, FALSE_POSITIVE_BOUND, decodePayload } from './payload';
+import { CHIPS, CHIP_COUNT, LAYOUT, TILES_PER_LONG_SIDE, patternAt } from './pattern';
+
+export interface WatermarkFrame {
+  data: Uint8ClampedArray | Uint8Array;
+  width: number;
+  height: number;
+  /** 4 (RGBA, default) or 3 (RGB). */
+  channels?: 3 | 4;
+}
+
+export interface WatermarkDetection {
+  found: boolean;
+  /** The clip identifier payload when found (CRC verified), else null. */
+  payload: bigint | null;
+  /**
+   * 0..1. When found: 0.5 + 0.5 * (2 * agreement - 1) where agreement is the fraction of the 204
+   * raw channel bits that agree with the decoded codeword (1 = every raw bit agrees). When not
+   * found: below 0.5, growing with the strength of the sync peak (a hint that a damaged mark may be
+   * present).
+   */
+  confidence: number;
+  /** Fraction of raw channel bits agreeing with the decoded codeword (an estimate of the raw bit accuracy). */
+  bitAccuracy?: number;
+  framesUsed: number;
+  /** Upper bound on the probability that an unmarked input is reported as found (per call). */
+  falsePositiveProbability: number;
+  /** Best-effort decoded payload even when the CRC fails (for diagnostics / benchmarks). */
+  rawPayload?: bigint;
+  /** Sync peak z-score of the chosen candidate and the estimated geometry. */
+  syncZ?: number;
+  scale?: number;
+}
+
+export interface DetectOptions {
+  /** Range of period scale factors to search: 1 = uncropped, 1.25 = 20% of the long side cropped. */
+  scaleRange?: [number, number];
+  /** Use at most this many frames (the first ones given); default unlimited. */
+  maxFrames?: number;
+}
+
+const SAMPLES_PER_CHIP = 2;
+const BINS = CHIPS * SAMPLES_PER_CHIP; // 64
+const PERIOD0 = BINS; // detection pixels per tile at scale 1
+export const DET_LONG = TILES_PER_LONG_SIDE * PERIOD0; // 256
+const SCALE_STEP = 0.004;
+const DEFAULT_RANGE: [number, number] = [0.97, 1.4];
+
+// ---------------------------------------------------------------------------------------------
+// FFT (radix-2, in place) on BINS x BINS complex arrays.
+
+const LOG2 = Math.log2(BINS);
+const REV = (() => {
+  const r = new Uint16Array(BINS);
+  for (let i = 0; i < BINS; i++) {
+    let x = i;
+    let y = 0;
+    for (let b = 0; b < LOG2; b++) {
+      y = (y << 1) | (x & 1);
+      x >>= 1;
+    }
+    r[i] = y;
+  }
+  return r;
+})();
+const COS = new Float64Array(BINS / 2);
+const SIN = new Float64Array(BINS / 2);
+for (let i = 0; i < BINS / 2; i++) {
+  COS[i] = Math.cos((2 * Math.PI * i) / BINS);
+  SIN[i] = -Math.sin((2 * Math.PI * i) / BINS);
+}
+
+function fft1(re: Float64Array, im: Float64Array, off: number, stride: number, inverse: boolean): void {
+  for (let i = 0; i < BINS; i++) {
+    const j = REV[i]!;
+    if (j > i) {
+      const a = off + i * stride;
+      const b = off + j * stride;
+      let t = re[a]!;
+      re[a] = re[b]!;
+      re[b] = t;
+      t = im[a]!;
+      im[a] = im[b]!;
+      im[b] = t;
+    }
+  }
+  for (let size = 2; size <= BINS; size <<= 1) {
+    const half = size >> 1;
+    const step = BINS / size;
+    for (let start = 0; start < BINS; start += size) {
+      for (let k = 0; k < half; k++) {
+        const wr = COS[k * step]!;
+        const wi = inverse ? -SIN[k * step]! : SIN[k * step]!;
+        const a = off + (start + k) * stride;
+        const b = off + (start + k + half) * stride;
+        const xr = re[b]! * wr - im[b]! * wi;
+        const xi = re[b]! * wi + im[b]! * wr;
+        re[b] = re[a]! - xr;
+        im[b] = im[a]! - xi;
+        re[a] = re[a]! + xr;
+        im[a] = im[a]! + xi;
+      }
+    }
+  }
+}
+
+function fft2(re: Float64Array, im: Float64Array, inverse: boolean): void {
+  for (let r = 0; r < BINS; r++) fft1(re, im, r * BINS, 1, inverse);
+  for (let c = 0; c < BINS; c++) fft1(re, im, c, BINS, inverse);
+}
+
+// Sync template sampled at bin centres, and its spectrum.
+const SYNC_CHIPVALS = (() => {
+  const v = new Float32Array(CHIP_COUNT);
+  for (const c of LAYOUT.sync) v[c] = LAYOUT.sign[c]!;
+  return v;
+})();
+const TEMPLATE_F = (() => {
+  const re = new Float64Array(BINS * BINS);
+  const im = new Float64Array(BINS * BINS);
+  for (let by = 0; by < BINS; by++)
+    for (let bx = 0; bx < BINS; bx++)
+      re[by * BINS + bx] = patternAt(SYNC_CHIPVALS, (bx + 0.5) / SAMPLES_PER_CHIP, (by + 0.5) / SAMPLES_PER_CHIP);
+  fft2(re, im, false);
+  return { re, im };
+})();
+
+// ---------------------------------------------------------------------------------------------
+// Frame -> detection-resolution luma residual.
+
+interface Plane {
+  w: number;
+  h: number;
+  r: Float32Array;
+}
+
+function lumaAtDetectionScale(f: WatermarkFrame): { w: number; h: number; Y: Float32Array } | null {
+  const { width, height, data } = f;
+  const ch = f.channels ?? 4;
+  if (width < 8 || height < 8 || data.length < width * height * ch) return null;
+  const L = Math.max(width, height);
+  const s = DET_LONG / L;
+  const w = Math.max(1, Math.floor(width * s));
+  const h = Math.max(1, Math.floor(height * s));
+  const Y = new Float32Array(w * h);
+  if (s <= 1) {
+    // Area binning: source pixel x goes to bin floor(x * s).
+    const colBin = new Int32Array(width);
+    const cntX = new Float32Array(w);
+    for (let x = 0; x < width; x++) {
+      const b = Math.floor(x * s);
+      colBin[x] = b < w ? b : -1;
+      if (b < w) cntX[b]!++;
+    }
+    const cntY = new Float32Array(h);
+    for (let y = 0; y < height; y++) {
+      const yb = Math.floor(y * s);
+      if (yb >= h) continue;
+      cntY[yb]!++;
+      const rowOff = yb * w;
+      let p = y * width * ch;
+      for (let x = 0; x < width; x++, p += ch) {
+        const b = colBin[x]!;
+        if (b >= 0) Y[rowOff + b] += 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+      }
+    }
+    for (let yb = 0; yb < h; yb++) for (let b = 0; b < w; b++) Y[yb * w + b] /= cntX[b]! * cntY[yb]!;
+  } else {
+    // Upsample bilinearly (a small screenshot or a 25% downscale).
+    const lum = (x: number, y: number) => {
+      const p = (y * width + x) * ch;
+      return 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+    };
+    for (let yd = 0; yd < h; yd++) {
+      const sy = Math.min(height - 1, Math.max(0, (yd + 0.5) / s - 0.5));
+      const y0 = Math.floor(sy);
+      const y1 = Math.min(height - 1, y0 + 1);
+      const ty = sy - y0;
+      for (let xd = 0; xd < w; xd++) {
+        const sx = Math.min(width - 1, Math.max(0, (xd + 0.5) / s - 0.5));
+        const x0 = Math.floor(sx);
+        const x1 = Math.min(width - 1, x0 + 1);
+        const tx = sx - x0;
+        Y[yd * w + xd] =
+          (1 - ty) * ((1 - tx) * lum(x0, y0) + tx * lum(x1, y0)) + ty * ((1 - tx) * lum(x0, y1) + tx * lum(x1, y1));
+      }
+    }
+  }
+  return { w, h, Y };
+}
+
+function boxBlur(src: Float32Array, w: number, h: number, rad: number): Float32Array {
+  const tmp = new Float32Array(w * h);
+  const out = new Float32Array(w * h);
+  const n = 2 * rad + 1;
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let k = -rad; k <= rad; k++) s += src[o + Math.min(w - 1, Math.max(0, x + k))]!;
+      tmp[o + x] = s / n;
+    }
+  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let k = -rad; k <= rad; k++) s += tmp[Math.min(h - 1, Math.max(0, y + k)) * w + x]!;
+      out[y * w + x] = s / n;
+    }
+  return out;
+}
+
+/** High-pass residual of one frame, clipped to limit the influence of strong edges. */
+function frameResidual(f: WatermarkFrame): Plane | null {
+  const l = lumaAtDetectionScale(f);
+  if (!l) return null;
+  const { w, h, Y } = l;
+  const b = boxBlur(Y, w, h, 2);
+  const r = new Float32Array(w * h);
+  let mad = 0;
+  for (let i = 0; i < r.length; i++) {
+    r[i] = Y[i]! - b[i]!;
+    mad += Math.abs(r[i]!);
+  }
+  mad /= r.length;
+  if (!(mad > 0)) return { w, h, r };
+  // Local whitening: divide by the local mean |r| (the picture content is very non-stationary:
+  // edges and texture are loud, flat areas quiet), then clip.
+  const mode = Number((globalThis as any).process?.env?.WM_MODE ?? 1);
+  if (mode === 1) {
+    const a = new Float32Array(w * h);
+    for (let i = 0; i < a.length; i++) a[i] = Math.abs(r[i]!);
+    const loc = boxBlur(a, w, h, 3);
+    const eps = 0.25 * mad;
+    for (let i = 0; i < r.length; i++) {
+      const v = r[i]! / (loc[i]! + eps);
+      r[i] = v > 3 ? 3 : v < -3 ? -3 : v;
+    }
+    return { w, h, r };
+  }
+  const lim = 2.5 * mad;
+  for (let i = 0; i < r.length; i++) r[i] = r[i]! > lim ? lim : r[i]! < -lim ? -lim : r[i]!;
+  // Normalise each frame to unit mean |r| so frames contribute equally.
+  const inv = 1 / mad;
+  for (let i = 0; i < r.length; i++) r[i] = r[i]! * inv;
+  return { w, h, r };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Geometry search.
+
+interface Candidate {
+  f: number;
+  ox: number;
+  oy: number;
+  z: number;
+}
+
+function searchScales(pl: Plane, range: [number, number]): Candidate[] {
+  const { w, h, r } = pl;
+  const kMin = Math.ceil(Math.log(range[0]) / Math.log1p(SCALE_STEP));
+  const kMax = Math.floor(Math.log(range[1]) / Math.log1p(SCALE_STEP));
+  const binX = new Int32Array(w);
+  const binY = new Int32Array(h);
+  const re = new Float64Array(BINS * BINS);
+  const im = new Float64Array(BINS * BINS);
+  const out: Candidate[] = [];
+  for (let k = kMin; k <= kMax; k++) {
+    const f = Math.pow(1 + SCALE_STEP, k);
+    const p = PERIOD0 * f;
+    for (let x = 0; x < w; x++) {
+      const u = (x + 0.5) / p;
+      binX[x] = Math.min(BINS - 1, Math.floor((u - Math.floor(u)) * BINS));
+    }
+    for (let y = 0; y < h; y++) {
+      const v = (y + 0.5) / p;
+      binY[y] = Math.min(BINS - 1, Math.floor((v - Math.floor(v)) * BINS)) * BINS;
+    }
+    re.fill(0);
+    im.fill(0);
+    for (let y = 0; y < h; y++) {
+      const by = binY[y]!;
+      const o = y * w;
+      for (let x = 0; x < w; x++) re[by + binX[x]!] += r[o + x]!;
+    }
+    fft2(re, im, false);
+    // corr[s] = sum_b fold[b] T[b+s]  <=>  IFFT(conj(F) * T)
+    const tr = TEMPLATE_F.re;
+    const ti = TEMPLATE_F.im;
+    for (let i = 0; i < BINS * BINS; i++) {
+      const ar = re[i]!;
+      const ai = -im[i]!;
+      re[i] = ar * tr[i]! - ai * ti[i]!;
+      im[i] = ar * ti[i]! + ai * tr[i]!;
+    }
+    fft2(re, im, true);
+    let best = -Infinity;
+    let bi = 0;
+    let sum = 0;
+    let sum2 = 0;
+    for (let i = 0; i < BINS * BINS; i++) {
+      const v = re[i]!;
+      sum += v;
+      sum2 += v * v;
+      if (v > best) {
+        best = v;
+        bi = i;
+      }
+    }
+    const n = BINS * BINS;
+    const mean = sum / n;
+    const sd = Math.sqrt(Math.max(1e-30, sum2 / n - mean * mean));
+    const sx = bi % BINS;
+    const sy = (bi / BINS) | 0;
+    out.push({ f, ox: sx / SAMPLES_PER_CHIP, oy: sy / SAMPLES_PER_CHIP, z: (best - mean) / sd });
+  }
+  out.sort((a, b) => b.z - a.z);
+  return out;
+}
+
+/** Chip evidence: residual scattered onto the 32x32 chip lattice with the embedder's bilinear weights. */
+function chipEvidence(pl: Plane, f: number, ox: number, oy: number): Float64Array {
+  const { w, h, r } = pl;
+  const scale = CHIPS / (PERIOD0 * f);
+  const ci = new Int32Array(w);
+  const ct = new Float64Array(w);
+  for (let x = 0; x < w; x++) {
+    const cu = (x + 0.5) * scale + ox;
+    const fl = Math.floor(cu);
+    ci[x] = ((fl % CHIPS) + CHIPS) % CHIPS;
+    ct[x] = cu - fl;
+  }
+  const acc = new Float64Array(CHIP_COUNT);
+  const rowA = new Float64Array(CHIPS);
+  const rowB = new Float64Array(CHIPS);
+  for (let y = 0; y < h; y++) {
+    const cv = (y + 0.5) * scale + oy;
+    const fl = Math.floor(cv);
+    const j0 = ((fl % CHIPS) + CHIPS) % CHIPS;
+    const j1 = (j0 + 1) % CHIPS;
+    const tv = cv - fl;
+    rowA.fill(0);
+    rowB.fill(0);
+    const o = y * w;
+    for (let x = 0; x < w; x++) {
+      const v = r[o + x]!;
+      const i0 = ci[x]!;
+      const t = ct[x]!;
+      rowA[i0] += v * (1 - t);
+      rowB[i0 === CHIPS - 1 ? 0 : i0 + 1] += v * t;
+    }
+    const a0 = j0 * CHIPS;
+    const a1 = j1 * CHIPS;
+    for (let i = 0; i < CHIPS; i++) {
+      const s = rowA[i]! + rowB[i]!;
+      acc[a0 + i] += s * (1 - tv);
+      acc[a1 + i] += s * tv;
+    }
+  }
+  return acc;
+}
+
+function syncScore(acc: Float64Array): number {
+  let s = 0;
+  for (const c of LAYOUT.sync) s += LAYOUT.sign[c]! * acc[c]!;
+  return s;
+}
+
+function refine(pl: Plane, c0: Candidate): { f: number; ox: number; oy: number; acc: Float64Array } {
+  let { f, ox, oy } = c0;
+  let acc = chipEvidence(pl, f, ox, oy);
+  let best = syncScore(acc);
+  let df = SCALE_STEP / 2;
+  let dd = 0.25;
+  for (let round = 0; round < 4; round++) {
+    let improved = true;
+    let guard = 0;
+    while (improved && guard++ < 8) {
+      improved = false;
+      const trials: [number, number, number][] = [
+        [f * (1 + df), ox, oy],
+        [f / (1 + df), ox, oy],
+        [f, ox + dd, oy],
+        [f, ox - dd, oy],
+        [f, ox, oy + dd],
+        [f, ox, oy - dd],
+      ];
+      for (const [tf, tx, ty] of trials) {
+        const a = chipEvidence(pl, tf, tx, ty);
+        const s = syncScore(a);
+        if (s > best) {
+          best = s;
+          f = tf;
+          ox = tx;
+          oy = ty;
+          acc = a;
+          improved = true;
+        }
+      }
+    }
+    df /= 2;
+    dd /= 2;
+  }
+  return { f, ox, oy, acc };
+}
+
+function softBits(acc: Float64Array): Float64Array {
+  const soft = new Float64Array(CODE_BITS);
+  for (let c = 0; c < CHIP_COUNT; c++) {
+    const r = LAYOUT.role[c]!;
+    if (r >= 0) soft[r] += LAYOUT.sign[c]! * acc[c]!;
+  }
+  return soft;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Detect the Sfumato watermark in one or more decoded frames (RGBA or RGB, any size). Frames of the
+ * same size are combined (a clip); when sizes differ the most common size is used.
+ */
+export function detectWatermark(frames: Iterable<WatermarkFrame>, opts: DetectOptions = {}): WatermarkDetection {
+  const groups = new Map<string, { pl: Plane; n: number }>();
+  let used = 0;
+  for (const fr of frames) {
+    if (opts.maxFrames !== undefined && used >= opts.maxFrames) break;
+    const pl = frameResidual(fr);
+    if (!pl) continue;
+    used++;
+    const key = `${fr.width}x${fr.height}`;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { pl, n: 1 });
+    else {
+      const a = g.pl.r;
+      for (let i = 0; i < a.length; i++) a[i] += pl.r[i]!;
+      g.n++;
+    }
+  }
+  const none: WatermarkDetection = {
+    found: false,
+    payload: null,
+    confidence: 0,
+    framesUsed: 0,
+    falsePositiveProbability: FALSE_POSITIVE_BOUND,
+  };
+  if (groups.size === 0) return none;
+  const g = [...groups.values()].sort((a, b) => b.n - a.n)[0]!;
+  const cands = searchScales(g.pl, opts.scaleRange ?? DEFAULT_RANGE);
+  // Distinct candidates (a different scale, not a neighbour of one already taken).
+  const picked: Candidate[] = [];
+  for (const c of cands) {
+    if (picked.length >= DECODE_ATTEMPTS) break;
+    if (picked.some((p) => Math.abs(Math.log(p.f / c.f)) < 2.5 * SCALE_STEP)) continue;
+    picked.push(c);
+  }
+  let fallback: WatermarkDetection | null = null;
+  for (const c of picked) {
+    const ref = refine(g.pl, c);
+    const dec = decodePayload(softBits(ref.acc));
+    const res: WatermarkDetection = {
+      found: dec.ok,
+      payload: dec.ok ? dec.payload : null,
+      confidence: dec.ok ? 0.5 + 0.5 * Math.max(0, 2 * dec.agreement - 1) : Math.min(0.49, Math.max(0, (c.z - 4) / 20)),
+      bitAccuracy: dec.agreement,
+      framesUsed: g.n,
+      falsePositiveProbability: FALSE_POSITIVE_BOUND,
+      rawPayload: dec.payload,
+      syncZ: c.z,
+      scale: ref.f,
+    };
+    if (dec.ok) return res;
+    if (!fallback) fallback = res;
+  }
+  return fallback ?? { ...none, framesUsed: g.n };
+}
+
+// TEMP lab hook
+export function __oracle(fr: WatermarkFrame, payload: bigint) {
+  const pl = frameResidual(fr)!;
+  const acc = chipEvidence(pl, 1, 0, 0);
+  const soft = softBits(acc);
+  const dec = decodePayload(soft);
+  const c = searchScales(pl, DEFAULT_RANGE)[0]!;
+  return { ok: dec.ok && dec.payload === payload, agree: dec.agreement.toFixed(3), sync: syncScore(acc).toFixed(0), best: `${c.f.toFixed(3)} ${c.ox} ${c.oy} z${c.z.toFixed(1)}` };
+}
