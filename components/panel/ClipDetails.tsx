@@ -6,11 +6,33 @@ const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${M
 export function ClipDetails(props: { clip: ClipRecord; onChooseFace: (index: number) => void }) {
   const { clip } = props;
   const [url, setUrl] = useState('');
+  const [posterUrl, setPosterUrl] = useState('');
   useEffect(() => {
     const u = URL.createObjectURL(clip.mp4);
+    const p = URL.createObjectURL(clip.poster);
     setUrl(u);
-    return () => URL.revokeObjectURL(u);
+    setPosterUrl(p);
+    return () => {
+      URL.revokeObjectURL(u);
+      URL.revokeObjectURL(p);
+    };
   }, [clip.id]);
+  // Face boxes are in the source's pixels; the poster is at clip size.
+  const k = clip.width / clip.sourceSize.width;
+  const faceThumb = (box: { x: number; y: number; w: number; h: number }) => {
+    const size = 44;
+    const side = Math.max(box.w, box.h) * 1.2 * k;
+    const s = size / side;
+    const cx = (box.x + box.w / 2) * k;
+    const cy = (box.y + box.h / 2) * k;
+    return {
+      width: `${size}px`,
+      height: `${size}px`,
+      backgroundImage: `url(${posterUrl})`,
+      backgroundSize: `${clip.width * s}px ${clip.height * s}px`,
+      backgroundPosition: `${-(cx - side / 2) * s}px ${-(cy - side / 2) * s}px`,
+    };
+  };
   return (
     <section class="clip" data-clip-id={clip.id}>
       {url && <video src={url} autoplay loop muted playsInline controls aria-label={`${clip.title}, animated (AI-generated)`} />}
@@ -66,7 +88,8 @@ export function ClipDetails(props: { clip: ClipRecord; onChooseFace: (index: num
           <p style={{ margin: '10px 0 4px' }}>{clip.faces.length} faces found. Animate another:</p>
           <div class="faces">
             {clip.faces.map((f) => (
-              <button key={f.index} aria-pressed={f.index === clip.faceIndex} onClick={() => props.onChooseFace(f.index)}>
+              <button key={f.index} aria-pressed={f.index === clip.faceIndex} onClick={() => props.onChooseFace(f.index)} title={`Animate face ${f.index + 1}`}>
+                {posterUrl && <span class="face-thumb" style={faceThumb(f.box)} aria-hidden="true" />}
                 Face {f.index + 1}
               </button>
             ))}

@@ -6,6 +6,7 @@ import { getC2pa } from '../provenance/runtime';
 import { signClipWithReport } from '../provenance/sign';
 import type { CredentialsSummary } from '../store/clips';
 import type { SignRequest } from './animate';
+import { SFUMATO_VERSION } from '../version';
 
 /** Sources up to this size travel into the manifest as an ingredient (keeping their own credentials). */
 const MAX_INGREDIENT_BYTES = 20 * 1024 * 1024;
@@ -19,7 +20,7 @@ export async function signGeneratedClip(req: SignRequest): Promise<{ bytes: Uint
     identity,
     meta: {
       title: `${req.clip.title}, ${motionName}.mp4`,
-      generatorVersion: chrome.runtime.getManifest().version,
+      generatorVersion: SFUMATO_VERSION,
       motionName,
       mimeType: 'video/mp4',
       clipThumbnailJpeg: req.clipThumbnailJpeg,

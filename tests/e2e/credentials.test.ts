@@ -11,6 +11,10 @@ import { startSite, type TestSite } from './support/server';
 import { animateTarget, openSingle } from './support/animate';
 import { readStoredClips, type StoredClip } from './support/clips';
 import { readC2paInNode } from './support/c2pa-node';
+import { makeLeaf, type BadOptions } from '../support/certs';
+import { REFUSAL } from '@/lib/provenance/certificates';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -153,21 +157,45 @@ describe('content credentials of a generated clip', () => {
   });
 });
 
+describe('importing a certificate that c2pa-rs would reject', () => {
+  const pem = (label: string, der: ArrayBuffer) =>
+    `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
+  const cases: [string, BadOptions, string][] = [
+    ['without AKI', { aki: false }, REFUSAL.noAki],
+    ['without O=', { org: false }, REFUSAL.noOrganization],
+    ['marked CA', { ca: true }, REFUSAL.isCa],
+    ['expired', { notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') }, REFUSAL.expired(new Date('2021-01-01'))],
+  ];
+  for (const [name, opts, sentence] of cases) {
+    it(`refuses a certificate ${name} with a clear sentence`, async () => {
+      const { root, leaf, leafKeys } = await makeLeaf(opts);
+      const dir = mkdtempSync(join(tmpdir(), 'sfumato-cert-'));
+      writeFileSync(join(dir, 'key.pem'), pem('PRIVATE KEY', await crypto.subtle.exportKey('pkcs8', leafKeys.privateKey)));
+      writeFileSync(join(dir, 'chain.pem'), leaf.toString('pem') + '\n' + root.toString('pem') + '\n');
+      const panel = await openExtensionPage(b, 'sidepanel.html#tab=settings');
+      await panel.setViewportSize({ width: 400, height: 1000 });
+      const signerBefore = await panel.locator('[data-testid="signer"]').innerText();
+      await panel.setInputFiles('form.import input[type="file"]', [join(dir, 'key.pem'), join(dir, 'chain.pem')]);
+      await panel.click('form.import button[type="submit"]');
+      await expect.poll(() => panel.locator('.settings .error').innerText().catch(() => '')).toContain(sentence);
+      expect(await panel.locator('[data-testid="signer"]').innerText()).toBe(signerBefore);
+      if (name === 'marked CA') await panel.screenshot({ path: join(ARTIFACTS, 'settings-import-refused.png'), fullPage: true });
+      await panel.close();
+    });
+  }
+});
+
 describe('Sfumato signs only what it generated', () => {
   it('ignores requests from a web page or from an extension frame inside a page', async () => {
-    const before = (await readStoredClips(ext)).length;
     const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 320);
     // A web page cannot even address the extension (no externally_connectable).
     expect(await page.evaluate(() => typeof (globalThis as any).chrome?.runtime?.sendMessage)).toBe('undefined');
-    // The in-page player frame shares the page's tab: the offscreen document refuses its requests.
-    await page.evaluate((id) => {
-      const f = document.createElement('iframe');
-      f.src = `chrome-extension://${id}/player.html?clip=none&tab=0&nonce=x`;
-      document.body.append(f);
-    }, b.extensionId);
-    await expect.poll(() => page.frames().some((f) => f.url().includes('/player.html'))).toBe(true);
-    const frame = page.frames().find((f) => f.url().includes('/player.html'))!;
-    await frame.waitForFunction(() => !!(globalThis as any).chrome?.runtime?.sendMessage);
+    // The in-page player frame shares the page's tab: the offscreen document and the background
+    // refuse its requests to sign or animate.
+    const out = await animateTarget(b, page);
+    if (out.kind !== 'clip') throw new Error(out.message);
+    const frame = out.player;
+    const before = (await readStoredClips(ext)).length;
     const answers = await frame.evaluate(async (u) => {
       const send = (m: unknown) =>
         Promise.race([chrome.runtime.sendMessage(m).then((r) => r ?? null, (e) => String(e)), new Promise((r) => setTimeout(() => r('no answer'), 3000))]);

@@ -2,13 +2,33 @@
 // c2pa-web), independently of the extension, to check what the extension wrote.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { initSync, WasmReader } from '@contentauth/c2pa-wasm';
+
+/**
+ * c2pa-wasm reads a Blob with FileReaderSync, which only exists in browser workers. In Node a
+ * Blob-like object that holds its bytes, and a FileReaderSync that returns them, stand in.
+ */
+class BytesBlob {
+  constructor(readonly bytes: Uint8Array) {}
+  get size() {
+    return this.bytes.length;
+  }
+  slice(start?: number, end?: number) {
+    return new BytesBlob(this.bytes.subarray(start ?? 0, end ?? this.bytes.length));
+  }
+}
 
 let ready = false;
 function init() {
   if (ready) return;
+  (globalThis as any).FileReaderSync ??= class {
+    readAsArrayBuffer(b: BytesBlob) {
+      return b.bytes.slice().buffer;
+    }
+  };
   const require = createRequire(import.meta.url);
-  const wasmPath = require.resolve('@contentauth/c2pa-wasm/pkg/c2pa_bg.wasm');
+  const wasmPath = join(dirname(require.resolve('@contentauth/c2pa-wasm')), 'c2pa_bg.wasm');
   initSync({ module: readFileSync(wasmPath) });
   ready = true;
 }
@@ -25,7 +45,7 @@ export async function readC2paInNode(bytes: Uint8Array, format: string, trustAnc
   init();
   const context = trustAnchorsPem ? JSON.stringify({ trust: { user_anchors: trustAnchorsPem }, verify: { verify_trust: true } }) : null;
   try {
-    const reader = await WasmReader.fromBlob(format, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format }), context);
+    const reader = await WasmReader.fromBlob(format, new BytesBlob(bytes) as unknown as Blob, context);
     const store = reader.manifestStore();
     reader.free();
     const active = store.validation_results?.activeManifest ?? {};
