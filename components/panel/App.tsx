@@ -3,10 +3,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { msg, parseMessage, STAGE_LABELS, type Message } from '@/lib/messages/protocol';
 import { getClip, listClips, type ClipRecord } from '@/lib/store/clips';
 import { ClipDetails } from './ClipDetails';
+import { Inspect } from './Inspect';
 import { Settings } from './Settings';
 
-type Tab = 'studio' | 'gallery' | 'settings';
-const TAB_NAMES: Record<Tab, string> = { studio: 'Studio', gallery: 'Gallery', settings: 'Settings' };
+type Tab = 'studio' | 'gallery' | 'inspect' | 'settings';
+const TAB_NAMES: Record<Tab, string> = { studio: 'Studio', gallery: 'Gallery', inspect: 'Inspect', settings: 'Settings' };
+/** Set by the background when the person chooses "Check content credentials" on a page. */
+const INSPECT_REQUEST_KEY = 'inspectRequest';
 
 export function App() {
   const [tab, setTab] = useState<Tab>('studio');
@@ -50,7 +53,12 @@ export function App() {
     const onStorage = (changes: Record<string, chrome.storage.StorageChange>) => {
       const id = changes.lastClipId?.newValue as string | undefined;
       if (id) void showClip(id);
+      if (changes[INSPECT_REQUEST_KEY]?.newValue) setTab('inspect');
     };
+    void chrome.storage.session.get(INSPECT_REQUEST_KEY).then((v) => {
+      const req = v[INSPECT_REQUEST_KEY] as { at?: number } | undefined;
+      if (req?.at && Date.now() - req.at < 60_000) setTab('inspect');
+    });
     chrome.storage.session.onChanged.addListener(onStorage);
     return () => {
       chrome.runtime.onMessage.removeListener(onMessage);
@@ -84,6 +92,7 @@ export function App() {
           ) : (
             <p class="empty">Right-click a portrait on any page and choose “Animate this portrait”.</p>
           ))}
+        {tab === 'inspect' && <Inspect />}
         {tab === 'settings' && <Settings />}
         {tab === 'gallery' && (
           <ul class="gallery">

@@ -7,6 +7,9 @@ import { dropRoute, getRoute, newJobId, saveRoute } from './jobs';
 import { ensureOffscreen } from './offscreen';
 
 export const MENU_ANIMATE = 'sfumato-animate';
+export const MENU_INSPECT = 'sfumato-inspect';
+/** Session-storage key through which the side panel's Inspect tab receives a right-clicked medium. */
+export const INSPECT_REQUEST_KEY = 'inspectRequest';
 const CONTENT_SCRIPT = '/content-scripts/content.js';
 
 const DEFAULT_MOTION = { preset: 'gentle-life', durationS: 5, seed: 1 } as const;
@@ -18,6 +21,7 @@ function randomSeed() {
 function registerMenus() {
   chrome.contextMenus.removeAll(() => {
     chrome.contextMenus.create({ id: MENU_ANIMATE, title: 'Animate this portrait', contexts: ['image'] });
+    chrome.contextMenus.create({ id: MENU_INSPECT, title: 'Check content credentials', contexts: ['image', 'video', 'audio'] });
   });
 }
 
@@ -152,6 +156,21 @@ export function startBackground() {
     if (info.menuItemId === MENU_ANIMATE && info.srcUrl) {
       const permission = requestOriginFor(info.srcUrl);
       void startAnimateFromMenu(info, tab, permission);
+    }
+    if (info.menuItemId === MENU_INSPECT && info.srcUrl) {
+      // Both calls need the click's user gesture, so neither waits for anything first.
+      const permission = requestOriginFor(info.srcUrl);
+      if (tab?.windowId !== undefined) void chrome.sidePanel.open({ windowId: tab.windowId }).catch(() => undefined);
+      void permission.then(() =>
+        chrome.storage.session.set({
+          [INSPECT_REQUEST_KEY]: {
+            srcUrl: info.srcUrl,
+            pageUrl: info.pageUrl ?? '',
+            mediaType: info.mediaType ?? 'image',
+            at: Date.now(),
+          },
+        }),
+      );
     }
   });
 
