@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { presetName } from '@/lib/motion/catalog';
 import type { ClipRecord } from '@/lib/store/clips';
 
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
@@ -61,7 +62,7 @@ export function ClipDetails(props: { clip: ClipRecord; onChooseFace: (index: num
       )}
       <dl>
         <dt>Motion</dt>
-        <dd>Gentle life · {clip.durationS.toFixed(1)} s · seed {clip.motion.seed}</dd>
+        <dd>{presetName(clip.motion.preset)} · {clip.durationS.toFixed(1)} s · seed {clip.motion.seed}</dd>
         <dt>Video</dt>
         <dd>
           {clip.width}×{clip.height} · {clip.fps} fps · H.264 MP4 · {(clip.mp4.size / 1e6).toFixed(2)} MB

@@ -2,6 +2,7 @@
 // injection of the content script, and routing of job messages between the rooms.
 import { ERROR_SENTENCES, type ErrorCode } from '../messages/errors';
 import { locateResult, msg, parseMessage, type Message } from '../messages/protocol';
+import type { MotionSettings } from '../motion/catalog';
 import { getClip } from '../store/clips';
 import { dropRoute, getRoute, newJobId, saveRoute } from './jobs';
 import { ensureOffscreen } from './offscreen';
@@ -12,7 +13,7 @@ export const MENU_INSPECT = 'sfumato-inspect';
 export const INSPECT_REQUEST_KEY = 'inspectRequest';
 const CONTENT_SCRIPT = '/content-scripts/content.js';
 
-const DEFAULT_MOTION = { preset: 'gentle-life', durationS: 5, seed: 1 } as const;
+const DEFAULT_MOTION: MotionSettings = { preset: 'gentle-life', durationS: 5, seed: 1 };
 
 function randomSeed() {
   return crypto.getRandomValues(new Uint32Array(1))[0]! >>> 1;
@@ -86,12 +87,17 @@ async function hasHostPermission(url: string): Promise<boolean> {
   return chrome.permissions.contains({ origins: [`${u.protocol}//${u.hostname}/*`] }).catch(() => false);
 }
 
-async function dispatchJob(jobId: string, source: { url: string; pageUrl: string; title: string }, faceIndex?: number) {
+async function dispatchJob(
+  jobId: string,
+  source: { url: string; pageUrl: string; title: string },
+  faceIndex?: number,
+  motion: MotionSettings = { ...DEFAULT_MOTION, seed: randomSeed() },
+) {
   try {
     await ensureOffscreen();
     const hostPermission = await hasHostPermission(source.url);
     await chrome.runtime.sendMessage(
-      msg({ to: 'offscreen', type: 'animate', jobId, source, faceIndex, hostPermission, motion: { ...DEFAULT_MOTION, seed: randomSeed() } }),
+      msg({ to: 'offscreen', type: 'animate', jobId, source, faceIndex, hostPermission, motion }),
     );
   } catch (e) {
     await routeFailure(jobId, 'internal', String(e));
@@ -118,7 +124,7 @@ async function onJobMessage(m: Extract<Message, { to: 'background' }>): Promise<
     if (!clip) return;
     const jobId = newJobId();
     await saveRoute(jobId, { tabId: null, frameId: 0, createdAt: Date.now() });
-    await dispatchJob(jobId, { url: clip.sourceUrl, pageUrl: clip.pageUrl, title: clip.title }, m.faceIndex);
+    await dispatchJob(jobId, { url: clip.sourceUrl, pageUrl: clip.pageUrl, title: clip.title }, m.faceIndex ?? clip.faceIndex, m.motion ?? { ...clip.motion, seed: randomSeed() });
     return jobId;
   }
   if (m.type === 'open-panel') return;

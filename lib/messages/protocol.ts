@@ -3,6 +3,7 @@
 // chrome.runtime.sendMessage reaches every extension page at once. Every message is validated
 // with `parseMessage` before it is acted upon.
 import { ERROR_CODES, type ErrorCode } from './errors';
+import { PRESET_IDS } from '../motion/catalog';
 import { arr, bool, int, lit, num, obj, opt, str, url, type Check } from './validate';
 
 export const STAGES = ['source', 'faces', 'animating', 'encoding', 'signing', 'saving'] as const;
@@ -29,9 +30,10 @@ const sourceRef = obj({
 });
 
 const motion = obj({
-  preset: lit('gentle-life'),
+  preset: lit(...PRESET_IDS),
   durationS: num(2, 20),
   seed: int(0, 2 ** 31),
+  intensity: opt(num(0, 1)),
 });
 
 const shapes = {
@@ -71,7 +73,8 @@ const shapes = {
   }),
   'overlay-error': obj({ to: lit('content'), type: lit('overlay-error'), jobId: id, code: errorCode, message: str(2000) }),
   // side panel / player -> background
-  reanimate: obj({ to: lit('background'), type: lit('reanimate'), clipId: id, faceIndex: opt(int(0, 100)) }),
+  /** Animate a stored clip's source again, with another face and/or other motion settings. */
+  reanimate: obj({ to: lit('background'), type: lit('reanimate'), clipId: id, faceIndex: opt(int(0, 100)), motion: opt(motion) }),
   // The in-page player cannot open IndexedDB (third-party storage is blocked in pages), so it asks.
   'get-clip': obj({ to: lit('background'), type: lit('get-clip'), clipId: id }),
   'open-panel': obj({ to: lit('background'), type: lit('open-panel'), clipId: opt(id) }),

@@ -1,2 +1,3 @@
 export * from './curves';
 export * from './presets';
+export * from './catalog';

@@ -5,7 +5,7 @@ import type { FaceFinder } from '../face';
 import type { Face } from '../face/types';
 import { ERROR_SENTENCES, SfumatoError } from '../messages/errors';
 import type { Stage } from '../messages/protocol';
-import { gentleLife } from '../motion';
+import { createPerformance } from '../motion';
 import { buildRig, createRenderer, poseRig } from '../render';
 import { loadSource } from '../source/load';
 import { newClipId, putClip, type ClipRecord, type MotionSettings } from '../store/clips';
@@ -78,7 +78,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   const { layer } = await renderLabelLayer(width, height, faceOut);
   const rig = buildRig(face, src.bitmap.width, src.bitmap.height);
   const renderer = await createRenderer({ source: src.bitmap, rig, outWidth: width, outHeight: height, overlay: layer });
-  const performance_ = gentleLife({ seed: input.motion.seed, durationS: input.motion.durationS });
+  const performance_ = createPerformance(input.motion);
   const frameCount = Math.round(input.motion.durationS * CLIP_FPS);
   const encoder = await createMp4Encoder(renderer.canvas, CLIP_FPS);
 

@@ -7,6 +7,7 @@ import { signClipWithReport } from '../provenance/sign';
 import type { CredentialsSummary } from '../store/clips';
 import type { SignRequest } from './animate';
 import { SFUMATO_VERSION } from '../version';
+import { presetName } from '../motion/catalog';
 
 /** Sources up to this size travel into the manifest as an ingredient (keeping their own credentials). */
 const MAX_INGREDIENT_BYTES = 20 * 1024 * 1024;
@@ -14,7 +15,7 @@ const MAX_INGREDIENT_BYTES = 20 * 1024 * 1024;
 export async function signGeneratedClip(req: SignRequest): Promise<{ bytes: Uint8Array; credentials: CredentialsSummary }> {
   const identity = await getOrCreateIdentity();
   const createdAt = new Date(req.clip.createdAt);
-  const motionName = 'Gentle life';
+  const motionName = presetName(req.clip.motion.preset);
   const { bytes, report } = await signClipWithReport({
     mp4: req.mp4,
     identity,

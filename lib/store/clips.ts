@@ -2,11 +2,8 @@
 import type { Box } from '../face/types';
 import { request, tx } from './db';
 
-export interface MotionSettings {
-  preset: 'gentle-life';
-  durationS: number;
-  seed: number;
-}
+import type { MotionSettings } from '../motion/catalog';
+export type { MotionSettings };
 
 export interface ClipTimings {
   sourceMs: number;
