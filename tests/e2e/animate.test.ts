@@ -101,10 +101,18 @@ describe('Animate this portrait', () => {
     const eyeChange = frames.map((f) => Math.max(...eyes.map((e) => meanAbsDiff(f, frames[0]!, width, e))));
     expect(Math.max(...eyeChange)).toBeGreaterThan(6); // a blink closes the eyes at least once
 
-    // A background patch far from the face (the upper corner opposite the label) stays put.
+    // A background patch far from the face (the upper corner opposite the label) stays put. The
+    // encoder's noise in this textured corner is about as large as a half-pixel shift, so the
+    // tolerance is calibrated on the source itself: every frame must stay well below what a
+    // one-pixel swim of the background would give.
+    const full = decodeFrames(readFileSync(join(FIXTURES, 'portraits/mona-lisa.jpg')), width, height, 'jpg').frames[0]!;
     const patch = { x: 4, y: 4, w: width * 0.15, h: height * 0.1 };
-    const bgChange = frames.map((f) => meanAbsDiff(f, frames[0]!, width, patch));
-    expect(Math.max(...bgChange)).toBeLessThan(2.5);
+    const shifted = new Uint8Array(full.length);
+    shifted.set(full.subarray(3), 0); // the source moved left by one pixel
+    const onePixelSwim = meanAbsDiff(shifted, full, width, patch);
+    const bgChange = frames.map((f) => meanAbsDiff(f, full, width, patch));
+    expect(onePixelSwim).toBeGreaterThan(8);
+    expect(Math.max(...bgChange)).toBeLessThan(0.7 * onePixelSwim);
   });
 });
 
