@@ -66,10 +66,10 @@ export function App() {
     };
   }, []);
 
-  const reanimate = (faceIndex: number) => {
+  const reanimate = (faceIndex?: number, motion?: ClipRecord['motion']) => {
     if (!clip) return;
     setStatus(msg({ to: 'panel', type: 'job-status', jobId: 'pending', stage: 'source', fraction: 0 }));
-    void chrome.runtime.sendMessage(msg({ to: 'background', type: 'reanimate', clipId: clip.id, faceIndex }));
+    void chrome.runtime.sendMessage(msg({ to: 'background', type: 'reanimate', clipId: clip.id, faceIndex: faceIndex ?? clip.faceIndex, motion }));
   };
 
   return (
@@ -88,7 +88,7 @@ export function App() {
         {status && (status.error ? <div class="error" role="alert">{status.error}</div> : <div class="status" role="status">{status.stage ? STAGE_LABELS[status.stage] : 'Working…'}</div>)}
         {tab === 'studio' &&
           (clip ? (
-            <ClipDetails clip={clip} onChooseFace={reanimate} />
+            <ClipDetails clip={clip} onChooseFace={reanimate} onRegenerate={(m) => reanimate(undefined, m)} busy={!!status && !status.error} />
           ) : (
             <p class="empty">Right-click a portrait on any page and choose “Animate this portrait”.</p>
           ))}

@@ -1,10 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import { presetName } from '@/lib/motion/catalog';
-import type { ClipRecord } from '@/lib/store/clips';
+import type { ClipRecord, MotionSettings } from '@/lib/store/clips';
+import { MotionControls } from './MotionControls';
 
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 
-export function ClipDetails(props: { clip: ClipRecord; onChooseFace: (index: number) => void }) {
+export function ClipDetails(props: {
+  clip: ClipRecord;
+  onChooseFace: (index: number) => void;
+  /** Animate the same source and face again with other motion settings. */
+  onRegenerate?: (motion: MotionSettings) => void;
+  busy?: boolean;
+}) {
   const { clip } = props;
   const [url, setUrl] = useState('');
   const [posterUrl, setPosterUrl] = useState('');
@@ -60,6 +67,7 @@ export function ClipDetails(props: { clip: ClipRecord; onChooseFace: (index: num
           </dl>
         </div>
       )}
+      {props.onRegenerate && <MotionControls initial={clip.motion} onRegenerate={props.onRegenerate} busy={props.busy} />}
       <dl>
         <dt>Motion</dt>
         <dd>{presetName(clip.motion.preset)} · {clip.durationS.toFixed(1)} s · seed {clip.motion.seed}</dd>

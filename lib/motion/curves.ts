@@ -95,7 +95,23 @@ export interface CurveSet {
   expressions?: Partial<Record<ExpressionName, Curve>>;
 }
 
-/** Build a Performance from named curves. Expression values are clamped to [0, 1]. */
+/**
+ * The largest head angles any performance may ask for (radians): a still image only supports a few
+ * degrees before the parts it never showed (the far cheek, under the chin) would be needed.
+ */
+export const MAX_YAW = (6 * Math.PI) / 180;
+export const MAX_PITCH = (5 * Math.PI) / 180;
+export const MAX_ROLL = (5 * Math.PI) / 180;
+export const MAX_SHIFT = 0.04;
+
+function clampAbs(v: number, m: number): number {
+  return v > m ? m : v < -m ? -m : v;
+}
+
+/**
+ * Build a Performance from named curves. Expression values are clamped to [0, 1], head angles to
+ * MAX_YAW/MAX_PITCH/MAX_ROLL, translations to MAX_SHIFT.
+ */
 export function performanceFromCurves(durationS: number, set: CurveSet): Performance {
   const exprEntries = Object.entries(set.expressions ?? {}) as Array<[ExpressionName, Curve]>;
   return {
@@ -108,13 +124,81 @@ export function performanceFromCurves(durationS: number, set: CurveSet): Perform
         expressions[name] = v <= 0 ? 0 : v >= 1 ? 1 : v;
       }
       return {
-        yaw: set.yaw ? set.yaw(t) : 0,
-        pitch: set.pitch ? set.pitch(t) : 0,
-        roll: set.roll ? set.roll(t) : 0,
-        tx: set.tx ? set.tx(t) : 0,
-        ty: set.ty ? set.ty(t) : 0,
+        yaw: set.yaw ? clampAbs(set.yaw(t), MAX_YAW) : 0,
+        pitch: set.pitch ? clampAbs(set.pitch(t), MAX_PITCH) : 0,
+        roll: set.roll ? clampAbs(set.roll(t), MAX_ROLL) : 0,
+        tx: set.tx ? clampAbs(set.tx(t), MAX_SHIFT) : 0,
+        ty: set.ty ? clampAbs(set.ty(t), MAX_SHIFT) : 0,
         expressions,
       };
     },
   };
+}
+
+/** The loop-length limits every preset accepts (seconds). */
+export const MIN_DURATION_S = 2;
+export const MAX_DURATION_S = 20;
+
+export function clampDuration(d: number | undefined, fallback = 5): number {
+  const v = d === undefined || !Number.isFinite(d) ? fallback : d;
+  return Math.min(MAX_DURATION_S, Math.max(MIN_DURATION_S, v));
+}
+
+/** Intensity in [0, 1.5] (1 by default); every amplitude of a preset is proportional to it. */
+export function clampIntensity(k: number | undefined): number {
+  const v = k === undefined || !Number.isFinite(k) ? 1 : k;
+  return Math.min(1.5, Math.max(0, v));
+}
+
+/**
+ * A smooth bump: 0 outside [start, start + duration], sin^2-shaped inside (zero slope at both ends),
+ * peaking at `peak` in the middle.
+ */
+export function bump(start: number, duration: number, peak: number): Curve {
+  const end = start + duration;
+  return (t) => {
+    if (t <= start || t >= end || duration <= 0) return 0;
+    const s = Math.sin((Math.PI * (t - start)) / duration);
+    return peak * s * s;
+  };
+}
+
+/**
+ * An oscillating burst: `cycles` periods of a sine at `freq` Hz starting at `start`, under a sin^2
+ * window (starts and ends at 0 with zero slope). `bias` shifts each cycle towards one side
+ * (0 = symmetric, 1 = only positive: (1 - cos) / 2 shaped).
+ */
+export function burst(start: number, cycles: number, freq: number, amplitude: number, bias = 0): Curve {
+  const dur = cycles / freq;
+  return (t) => {
+    const tau = t - start;
+    if (tau <= 0 || tau >= dur) return 0;
+    const w = Math.sin((Math.PI * tau) / dur);
+    const ph = 2 * Math.PI * freq * tau;
+    const sym = Math.sin(ph);
+    const pos = (1 - Math.cos(ph)) / 2;
+    return amplitude * w * w * ((1 - bias) * sym + bias * pos);
+  };
+}
+
+/**
+ * Piecewise-smooth moves between held values: starts at 0; at each key time it eases (smoothstep,
+ * over `dur` seconds) from the previous value to the key's value. The last key should return to 0.
+ */
+export function holds(keys: ReadonlyArray<{ t: number; dur: number; value: number }>): Curve {
+  const sorted = [...keys].sort((a, b) => a.t - b.t);
+  return (t) => {
+    let v = 0;
+    let prev = 0;
+    for (const k of sorted) {
+      if (t <= k.t) break;
+      v = prev + (k.value - prev) * smoothstep(k.t, k.t + k.dur, t);
+      prev = k.value;
+    }
+    return v;
+  };
+}
+
+export function scaleCurve(c: Curve, k: number): Curve {
+  return (t) => c(t) * k;
 }

@@ -80,7 +80,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   const renderer = await createRenderer({ source: src.bitmap, rig, outWidth: width, outHeight: height, overlay: layer });
   const performance_ = createPerformance(input.motion);
   const frameCount = Math.round(input.motion.durationS * CLIP_FPS);
-  const encoder = await createMp4Encoder(renderer.canvas, CLIP_FPS);
+  const encoder = await createMp4Encoder(width, height, CLIP_FPS);
 
   let renderMs = 0;
   let encodeMs = 0;
@@ -100,7 +100,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
         poster = await renderer.canvas.convertToBlob({ type: 'image/png' });
         clipThumbnail = await jpegOf(renderer.canvas, 320);
       }
-      await encoder.addFrame(i);
+      await encoder.addFrame(i, (ts, dur) => renderer.videoFrame(ts, dur));
       encodeMs += now() - b;
       renderMs += b - a;
       if (i % 5 === 0) deps.onProgress('animating', i / frameCount);

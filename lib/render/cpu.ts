@@ -1,5 +1,6 @@
 import type { FrameRenderer, Rig } from './types';
 import { compositeOverlay, rasterizeMesh, restUvs, type RgbaImage } from './raster';
+import { CpuFrame } from './frame-buffer';
 import { bitmapPixels, overlayPixels, prefilterSource } from './source';
 
 export interface CpuRendererOptions {
@@ -23,10 +24,8 @@ export async function createCpuRenderer(opts: CpuRendererOptions): Promise<Frame
     const d = overlayPixels(opts.overlay, outWidth, outHeight);
     overlay = { width: outWidth, height: outHeight, data: d.data };
   }
-  const canvas = new OffscreenCanvas(outWidth, outHeight);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('2D context unavailable');
-  const frame = new ImageData(outWidth, outHeight);
+  const out = new CpuFrame(new OffscreenCanvas(outWidth, outHeight), outWidth, outHeight);
+  const frame = out.image;
   const frame32 = new Uint32Array(frame.data.buffer);
   const dst: RgbaImage = { width: outWidth, height: outHeight, data: frame.data };
   const uvs = restUvs(rig.rest, rig.width, rig.height);
@@ -36,7 +35,10 @@ export async function createCpuRenderer(opts: CpuRendererOptions): Promise<Frame
   let destroyed = false;
   return {
     kind: 'cpu',
-    canvas,
+    get canvas() {
+      return out.paintedCanvas();
+    },
+    videoFrame: (timestamp, duration) => out.videoFrame(timestamp, duration),
     async render(positions: Float32Array): Promise<void> {
       if (destroyed) throw new Error('renderer destroyed');
       for (let i = 0; i < scaled.length; i += 2) {
@@ -46,7 +48,7 @@ export async function createCpuRenderer(opts: CpuRendererOptions): Promise<Frame
       frame32.fill(0xff000000); // opaque black (little-endian RGBA) where nothing is drawn
       rasterizeMesh(dst, src, scaled, uvs, rig.indices);
       if (overlay) compositeOverlay(dst, overlay);
-      ctx.putImageData(frame, 0, 0);
+      out.touch();
     },
     destroy() {
       destroyed = true;

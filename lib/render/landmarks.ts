@@ -44,3 +44,18 @@ export const FOREHEAD_TOP = 10;
 export const CHIN = 152;
 export const CHEEK_EXTREME_RIGHT = 234;
 export const CHEEK_EXTREME_LEFT = 454;
+
+/** Inner lip contours, subject's right -> left (paired by position; corners 78 and 308 excluded). */
+export const INNER_LIP_UPPER = [191, 80, 81, 82, 13, 312, 311, 310, 415] as const;
+export const INNER_LIP_LOWER = [95, 88, 178, 87, 14, 317, 402, 318, 324] as const;
+
+export interface BrowIndices {
+  /** Upper and lower brow contours, inner end (near the nose) -> outer end, paired by position. */
+  upper: readonly number[];
+  lower: readonly number[];
+}
+
+/** Subject's right brow (above the right eye, image left). */
+export const BROW_RIGHT: BrowIndices = { upper: [107, 66, 105, 63, 70], lower: [55, 65, 52, 53, 46] };
+/** Subject's left brow. */
+export const BROW_LEFT: BrowIndices = { upper: [336, 296, 334, 293, 300], lower: [285, 295, 282, 283, 276] };

@@ -1,12 +1,20 @@
 import type { ExpressionName, PoseParams, Rig } from './types';
 import { headFrame, triangleArea2, type HeadFrame } from './mesh';
 import {
+  BROW_LEFT,
+  BROW_RIGHT,
   CHEEK_LEFT,
   CHEEK_RIGHT,
+  CHIN,
+  INNER_LIP_LOWER,
+  INNER_LIP_UPPER,
   LEFT_EYE,
+  LOWER_LIP_BOTTOM,
   MOUTH_CORNER_LEFT,
   MOUTH_CORNER_RIGHT,
   RIGHT_EYE,
+  UPPER_LIP_TOP,
+  type BrowIndices,
   type EyeIndices,
 } from './landmarks';
 
@@ -35,6 +43,8 @@ interface RigCache {
   gx: number;
   gy: number;
   mouthW: number;
+  mouth: MouthFrame;
+  brows: { left: BrowFrame; right: BrowFrame };
   restArea2: Float64Array;
   restX: Float64Array;
   restY: Float64Array;
@@ -47,6 +57,32 @@ interface RigCache {
   posY2: Float64Array;
   headX: Float64Array;
   headY: Float64Array;
+}
+
+/** The mouth in the face frame: origin at the inner-lip centre, u along the face's right axis, v down. */
+interface MouthFrame {
+  ox: number;
+  oy: number;
+  halfW: number;
+  /** The lip seam (mid-line between the inner lip contours) as a sorted (u, v) polyline. */
+  seamU: Float64Array;
+  seamV: Float64Array;
+  upperLipH: number;
+  lowerLipH: number;
+  /** v of the chin below the seam. */
+  chinV: number;
+  /** Which side of the seam the inner-lip landmarks belong to (-1 above, +1 below), for ties on the seam. */
+  side: Map<number, number>;
+}
+
+/** A brow in its eye's frame: the brow line as a (u, v) polyline and its inner, middle and outer u. */
+interface BrowFrame {
+  eye: EyeFrame;
+  lineU: Float64Array;
+  lineV: Float64Array;
+  uInner: number;
+  uMid: number;
+  uOuter: number;
 }
 
 const cache = new WeakMap<Rig, RigCache>();
@@ -106,6 +142,71 @@ function interp(us: Float64Array, vs: Float64Array, u: number): number {
   return vs[n - 1]!;
 }
 
+function sortedPolyline(pts: Array<[number, number]>): { u: Float64Array; v: Float64Array } {
+  pts.sort((p, q) => p[0] - q[0]);
+  return { u: Float64Array.from(pts.map((p) => p[0])), v: Float64Array.from(pts.map((p) => p[1])) };
+}
+
+function mouthFrame(rig: Rig, fx: number, fy: number, mouthW: number): MouthFrame {
+  const gx = -fy;
+  const gy = fx;
+  const [ax, ay] = lm(rig, INNER_LIP_UPPER[Math.floor(INNER_LIP_UPPER.length / 2)]!);
+  const [bx, by] = lm(rig, INNER_LIP_LOWER[Math.floor(INNER_LIP_LOWER.length / 2)]!);
+  const ox = (ax + bx) / 2;
+  const oy = (ay + by) / 2;
+  const local = (i: number): [number, number] => {
+    const [x, y] = lm(rig, i);
+    return [(x - ox) * fx + (y - oy) * fy, (x - ox) * gx + (y - oy) * gy];
+  };
+  // Seam: midpoints of the upper and lower inner contours (same length, paired by position), plus corners.
+  const pts: Array<[number, number]> = [local(MOUTH_CORNER_RIGHT), local(MOUTH_CORNER_LEFT)];
+  const n = Math.min(INNER_LIP_UPPER.length, INNER_LIP_LOWER.length);
+  for (let k = 0; k < n; k++) {
+    const a = local(INNER_LIP_UPPER[k]!);
+    const b = local(INNER_LIP_LOWER[k]!);
+    pts.push([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2]);
+  }
+  const seam = sortedPolyline(pts);
+  const dist = (i: number, j: number) => {
+    const [x1, y1] = lm(rig, i);
+    const [x2, y2] = lm(rig, j);
+    return Math.hypot(x2 - x1, y2 - y1);
+  };
+  const side = new Map<number, number>();
+  for (const i of INNER_LIP_UPPER) side.set(i, -1);
+  for (const i of INNER_LIP_LOWER) side.set(i, 1);
+  const chinV = Math.max(0.2 * mouthW, local(CHIN)[1]);
+  return {
+    ox,
+    oy,
+    halfW: mouthW / 2,
+    seamU: seam.u,
+    seamV: seam.v,
+    upperLipH: Math.max(1, dist(UPPER_LIP_TOP, INNER_LIP_UPPER[Math.floor(INNER_LIP_UPPER.length / 2)]!)),
+    lowerLipH: Math.max(1, dist(LOWER_LIP_BOTTOM, INNER_LIP_LOWER[Math.floor(INNER_LIP_LOWER.length / 2)]!)),
+    chinV,
+    side,
+  };
+}
+
+function browFrame(rig: Rig, eye: EyeFrame, b: BrowIndices): BrowFrame {
+  const toLocal = (i: number): [number, number] => {
+    const [x, y] = lm(rig, i);
+    return [(x - eye.ox) * eye.ux + (y - eye.oy) * eye.uy, (x - eye.ox) * eye.vx + (y - eye.oy) * eye.vy];
+  };
+  // Brow line: the mean of the upper and lower brow contours (paired inner -> outer).
+  const pts: Array<[number, number]> = [];
+  for (let k = 0; k < b.upper.length; k++) {
+    const p = toLocal(b.upper[k]!);
+    const q = toLocal(b.lower[k]!);
+    pts.push([(p[0] + q[0]) / 2, (p[1] + q[1]) / 2]);
+  }
+  const line = sortedPolyline(pts.slice());
+  const uInner = pts[0]![0];
+  const uOuter = pts[pts.length - 1]![0];
+  return { eye, lineU: line.u, lineV: line.v, uInner, uMid: (uInner + uOuter) / 2, uOuter };
+}
+
 function getCache(rig: Rig): RigCache {
   let c = cache.get(rig);
   if (c) return c;
@@ -123,6 +224,8 @@ function getCache(rig: Rig): RigCache {
   const [m1x, m1y] = lm(rig, MOUTH_CORNER_RIGHT);
   const [m2x, m2y] = lm(rig, MOUTH_CORNER_LEFT);
   const mouthW = Math.max(1, Math.hypot(m2x - m1x, m2y - m1y));
+  const mouth = mouthFrame(rig, fx, fy, mouthW);
+  const brows = { left: browFrame(rig, left, BROW_LEFT), right: browFrame(rig, right, BROW_RIGHT) };
   const nTri = rig.indices.length / 3;
   const restArea2 = new Float64Array(nTri);
   for (let t = 0; t < nTri; t++) restArea2[t] = triangleArea2(rig.indices, rig.rest, t);
@@ -135,6 +238,8 @@ function getCache(rig: Rig): RigCache {
     gx: -fy,
     gy: fx,
     mouthW,
+    mouth,
+    brows,
     restArea2,
     restX: Float64Array.from({ length: nv }, (_, i) => rig.rest[i * 2]!),
     restY: Float64Array.from({ length: nv }, (_, i) => rig.rest[i * 2 + 1]!),
@@ -232,6 +337,130 @@ function gaussianPush(
 }
 
 /**
+ * Jaw opening (plus the lip parting of a funnel): everything below the lip seam moves down along the
+ * face's down axis. Inside the mouth the lower lip drops rigidly with the jaw (the seam opens: the
+ * thin triangles between the inner lips stretch); outside it the drop builds up continuously from
+ * the seam line towards the chin, so the cheeks stretch rather than tear. The upper lip lifts a
+ * little. Per column the map along v is monotone (no folds) except across the seam, which opens.
+ */
+function applyJaw(c: RigCache, rig: Rig, drop: number, lipOnly: number, dx: Float64Array, dy: Float64Array): void {
+  if (drop <= 0 && lipOnly <= 0) return;
+  const m = c.mouth;
+  const mw = c.mouthW;
+  const n = rig.rest.length / 2;
+  const jawSigma = 0.8 * mw;
+  const ramp = 0.85 * m.chinV;
+  const neckFall = 1.0 * m.chinV;
+  const upLift = 0.18 * drop + 0.5 * lipOnly;
+  for (let i = 0; i < n; i++) {
+    const w = rig.headWeight[i]!;
+    if (w === 0) continue;
+    const x = rig.rest[i * 2]! - m.ox;
+    const y = rig.rest[i * 2 + 1]! - m.oy;
+    const u = x * c.fx + y * c.fy;
+    if (Math.abs(u) > 3.5 * mw) continue;
+    let v = x * c.gx + y * c.gy - interp(m.seamU, m.seamV, u);
+    // Sides are geometric (a per-column monotone map cannot fold, even where the detector put the
+    // inner lips crossed); the inner-lip landmarks only break ties on the seam itself.
+    const forced = m.side.get(i);
+    if (forced !== undefined && Math.abs(v) < 1e-3) v = forced * 1e-3;
+    const q = u / m.halfW;
+    const lip = q >= 1 || q <= -1 ? 0 : Math.pow(1 - q * q, 0.75);
+    let d: number;
+    if (v > 0) {
+      const jaw = Math.exp(-0.5 * (u / jawSigma) ** 2);
+      const r = smooth01(v / ramp);
+      const below = jaw * r + lip * (1 - r);
+      const fall = 1 - smooth01((v - m.chinV) / neckFall);
+      const lipPart = lip * (1 - smooth01(v / (1.6 * m.lowerLipH)));
+      d = drop * below * fall + lipOnly * lipPart;
+    } else {
+      d = -upLift * lip * (1 - smooth01(-v / (1.8 * m.upperLipH)));
+    }
+    if (d === 0) continue;
+    d *= w;
+    dx[i]! += d * c.gx;
+    dy[i]! += d * c.gy;
+  }
+}
+
+/**
+ * Brows: inner, middle and outer brow heights (positive = up, in eye widths); browDown also draws
+ * the inner brow towards the nose. The forehead above follows broadly, the upper lid below only a
+ * little (steep falloff), so the eye itself barely changes.
+ */
+function applyBrow(b: BrowFrame, inner: number, mid: number, outer: number, inward: number, rig: Rig, dx: Float64Array, dy: Float64Array): void {
+  if (inner === 0 && mid === 0 && outer === 0 && inward === 0) return;
+  const e = b.eye;
+  const W = e.width;
+  const n = rig.rest.length / 2;
+  const sUp = 1.0 * W;
+  const sDown = 0.3 * W;
+  const sSide = 0.45 * W;
+  const lo = Math.min(b.uInner, b.uOuter);
+  const hi = Math.max(b.uInner, b.uOuter);
+  // Amplitude along u: piecewise linear inner -> mid -> outer, decaying beyond the ends.
+  const amp = (u: number, aIn: number, aMid: number, aOut: number): number => {
+    const t = (u - b.uInner) / (b.uOuter - b.uInner || 1); // 0 inner .. 1 outer
+    if (t <= 0) return aIn;
+    if (t >= 1) return aOut;
+    return t < 0.5 ? aIn + (aMid - aIn) * (t / 0.5) : aMid + (aOut - aMid) * ((t - 0.5) / 0.5);
+  };
+  const inwardSign = b.uInner < b.uOuter ? -1 : 1; // towards the nose along u
+  for (let i = 0; i < n; i++) {
+    const w = rig.headWeight[i]!;
+    if (w === 0) continue;
+    const x = rig.rest[i * 2]! - e.ox;
+    const y = rig.rest[i * 2 + 1]! - e.oy;
+    const u = x * e.ux + y * e.uy;
+    const outside = u < lo ? lo - u : u > hi ? u - hi : 0;
+    if (outside > 3 * sSide) continue;
+    const v = x * e.vx + y * e.vy;
+    const dv = v - interp(b.lineU, b.lineV, u);
+    const s = dv < 0 ? sUp : sDown;
+    if (Math.abs(dv) > 3.5 * s) continue;
+    const wt = w * Math.exp(-0.5 * (dv / s) ** 2) * Math.exp(-0.5 * (outside / sSide) ** 2);
+    const up = amp(u, inner, mid, outer) * W * wt;
+    const side = inward * W * wt * (1 - Math.min(1, Math.max(0, (u - b.uInner) / (b.uOuter - b.uInner || 1))));
+    // v points down in the eye frame: "up" is -v.
+    dx[i]! += -up * e.vx + inwardSign * side * e.ux;
+    dy[i]! += -up * e.vy + inwardSign * side * e.uy;
+  }
+}
+
+/**
+ * Gaze: moves what lies inside the eye opening (the iris) along the eye, fading to zero at the lids
+ * and the corners, so the lids never move and the sclera is only gently stretched. `h` is along
+ * the eye's u axis, `vv` along its v axis, both in eye widths.
+ */
+function applyGaze(e: EyeFrame, h: number, vv: number, rig: Rig, dx: Float64Array, dy: Float64Array): void {
+  if (h === 0 && vv === 0) return;
+  const n = rig.rest.length / 2;
+  const u0 = e.upperU[0]!;
+  const u1 = e.upperU[e.upperU.length - 1]!;
+  const span = Math.max(1e-6, u1 - u0);
+  for (let i = 0; i < n; i++) {
+    if (rig.headWeight[i] === 0) continue;
+    const x = rig.rest[i * 2]! - e.ox;
+    const y = rig.rest[i * 2 + 1]! - e.oy;
+    const u = x * e.ux + y * e.uy;
+    if (u <= u0 || u >= u1) continue;
+    const v = x * e.vx + y * e.vy;
+    const U = interp(e.upperU, e.upperV, u);
+    const L = interp(e.lowerU, e.lowerV, u);
+    if (v <= U || v >= L) continue;
+    const half = (L - U) / 2;
+    if (half < 1e-6) continue;
+    const inside = smooth01(Math.min(v - U, L - v) / (0.6 * half));
+    const sN = (u - u0) / span;
+    const taper = smooth01(sN / 0.25) * smooth01((1 - sN) / 0.25);
+    const k = inside * taper * e.width;
+    dx[i]! += k * (h * e.ux + vv * e.vx);
+    dy[i]! += k * (h * e.uy + vv * e.vy);
+  }
+}
+
+/**
  * Posed vertex positions (source pixels, layout of rig.rest) for pose parameters p.
  * Expressions are applied in 2D on the rest shape, then the head is rotated in 3D about the head
  * centre (orthographic projection) and blended by each vertex's head weight. With all parameters
@@ -270,6 +499,47 @@ export function poseRig(rig: Rig, p: PoseParams, out?: Float32Array): Float32Arr
   };
   cheek(CHEEK_RIGHT, smileR);
   cheek(CHEEK_LEFT, smileL);
+
+  // Pucker / funnel: the mouth corners draw in towards the centre; a funnel also parts the lips.
+  const pucker = expr(p, 'mouthPucker');
+  const funnel = expr(p, 'mouthFunnel');
+  const narrow = (0.1 * pucker + 0.07 * funnel) * mw;
+  if (narrow > 0) {
+    for (const [corner, outward] of [[MOUTH_CORNER_RIGHT, -1], [MOUTH_CORNER_LEFT, 1]] as const) {
+      const [x, y] = lm(rig, corner);
+      gaussianPush(rig, nv, x, y, 0.28 * mw, -outward * narrow * c.fx, -outward * narrow * c.fy, dx, dy);
+    }
+  }
+  // Jaw: kept moderate (no mouth interior is drawn; the parted seam shows the lips' own shadow).
+  applyJaw(c, rig, expr(p, 'jawOpen') * JAW_DROP * mw, funnel * 0.06 * mw, dx, dy);
+
+  // Brows (heights in eye widths).
+  const bIn = expr(p, 'browInnerUp');
+  for (const [b, up, down] of [
+    [c.brows.left, expr(p, 'browOuterUpLeft'), expr(p, 'browDownLeft')],
+    [c.brows.right, expr(p, 'browOuterUpRight'), expr(p, 'browDownRight')],
+  ] as const) {
+    applyBrow(
+      b,
+      BROW_LIFT * (bIn - 0.7 * down + 0.15 * up),
+      BROW_LIFT * (0.55 * bIn + 0.6 * up - 0.6 * down),
+      BROW_LIFT * (0.15 * bIn + up - 0.35 * down),
+      0.06 * down,
+      rig,
+      dx,
+      dy,
+    );
+  }
+
+  // Gaze. "In" is towards the nose: image-right for the subject's right eye (u runs outer -> inner
+  // there), image-left for the left eye (u runs inner -> outer).
+  const gaze = (e: EyeFrame, side: 'Left' | 'Right', inSign: number) => {
+    const h = GAZE_H * inSign * (expr(p, `eyeLookIn${side}`) - expr(p, `eyeLookOut${side}`));
+    const vv = GAZE_V * (expr(p, `eyeLookDown${side}`) - expr(p, `eyeLookUp${side}`));
+    applyGaze(e, h, vv, rig, dx, dy);
+  };
+  gaze(c.eyes.right, 'Right', 1);
+  gaze(c.eyes.left, 'Left', -1);
 
   const rest = rig.rest;
   // Keep expressions from folding the mesh (thin triangles around the lids in 3/4 views).
@@ -330,6 +600,14 @@ export function poseRig(rig: Rig, p: PoseParams, out?: Float32Array): Float32Arr
   }
   return pos;
 }
+
+/** Jaw drop at jawOpen = 1, in mouth widths (moderate: no mouth interior is drawn). */
+const JAW_DROP = 0.35;
+/** Brow lift at 1, in eye widths. */
+const BROW_LIFT = 0.22;
+/** Iris travel at eyeLook* = 1, in eye widths (small: the sclera is only stretched, never redrawn). */
+const GAZE_H = 0.16;
+const GAZE_V = 0.07;
 
 /** Smallest fraction of its rest area a triangle may keep before the motion is scaled back. */
 const MIN_AREA_FRACTION = 0.002;

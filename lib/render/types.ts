@@ -57,8 +57,11 @@ export type ExpressionName = (typeof EXPRESSION_NAMES)[number];
 /** A renderer draws the source image warped by a posed rig into its canvas, label on top. */
 export interface FrameRenderer {
   readonly kind: 'webgpu' | 'cpu';
+  /** The canvas showing the latest frame (painted on access where frames live in CPU memory). */
   readonly canvas: OffscreenCanvas;
   /** Draw one frame. `positions` are posed vertex positions (source pixels), same layout as rig.rest. */
   render(positions: Float32Array): Promise<void>;
+  /** The latest frame as a VideoFrame for the encoder (timestamps in microseconds); the caller closes it. */
+  videoFrame(timestamp: number, duration: number): VideoFrame;
   destroy(): void;
 }

@@ -1,3 +1,4 @@
+import { CpuFrame } from './frame-buffer';
 import type { FrameRenderer, Rig } from './types';
 import { MESH_WGSL, OVERLAY_WGSL } from './shaders';
 import { restUvs } from './raster';
@@ -72,25 +73,22 @@ export async function createWebGpuRenderer(
   const present = opts.presentMode ?? preferredPresentMode(device);
   const canvas = new OffscreenCanvas(outWidth, outHeight);
   let context: GPUCanvasContext | null = null;
-  let ctx2d: OffscreenCanvasRenderingContext2D | null = null;
+  let cpuFrame: CpuFrame | null = null;
   let target: GPUTexture | null = null;
   let readBuf: GPUBuffer | null = null;
-  let frame: ImageData | null = null;
   const bytesPerRow = Math.ceil((outWidth * 4) / 256) * 256;
   if (present === 'canvas') {
     context = canvas.getContext('webgpu');
     if (!context) throw new Error('webgpu canvas context unavailable');
     context.configure({ device, format, alphaMode: 'opaque', usage: GPUTextureUsage.RENDER_ATTACHMENT });
   } else {
-    ctx2d = canvas.getContext('2d');
-    if (!ctx2d) throw new Error('2D context unavailable');
+    cpuFrame = new CpuFrame(canvas, outWidth, outHeight);
     target = device.createTexture({
       size: [outWidth, outHeight],
       format,
       usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC,
     });
     readBuf = device.createBuffer({ size: bytesPerRow * outHeight, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-    frame = new ImageData(outWidth, outHeight);
   }
 
   // Source texture (prefiltered to the output size when much larger). Uploaded from 2D-canvas pixels
@@ -174,8 +172,13 @@ export async function createWebGpuRenderer(
   let destroyed = false;
   return {
     kind: 'webgpu',
-    canvas,
+    get canvas() {
+      return cpuFrame ? cpuFrame.paintedCanvas() : canvas;
+    },
     presentMode: present,
+    videoFrame(timestamp, duration) {
+      return cpuFrame ? cpuFrame.videoFrame(timestamp, duration) : new VideoFrame(canvas, { timestamp, duration });
+    },
     async render(positions: Float32Array): Promise<void> {
       if (destroyed) throw new Error('renderer destroyed');
       if (positions.length !== nVerts * 2) throw new Error('positions length does not match the rig');
@@ -207,11 +210,11 @@ export async function createWebGpuRenderer(
       device.queue.submit([enc.finish()]);
       await readBuf!.mapAsync(GPUMapMode.READ);
       const src = new Uint8Array(readBuf!.getMappedRange());
-      const dst = frame!.data;
+      const dst = cpuFrame!.image.data;
       const row = outWidth * 4;
       for (let y = 0; y < outHeight; y++) dst.set(src.subarray(y * bytesPerRow, y * bytesPerRow + row), y * row);
       readBuf!.unmap();
-      ctx2d!.putImageData(frame!, 0, 0);
+      cpuFrame!.touch();
     },
     destroy() {
       if (destroyed) return;

@@ -1,6 +1,5 @@
-// H.264 in a non-fragmented MP4 (moov first), fed straight from the renderer's canvas so that
-// frames never make a round trip through CPU memory.
-import { BufferTarget, CanvasSource, Mp4OutputFormat, Output, canEncodeVideo } from 'mediabunny';
+// H.264 in a non-fragmented MP4 (moov first), fed with VideoFrames straight from the renderer.
+import { BufferTarget, Mp4OutputFormat, Output, VideoSample, VideoSampleSource, canEncodeVideo } from 'mediabunny';
 import { SfumatoError } from '../messages/errors';
 
 export const CLIP_FPS = 30;
@@ -14,8 +13,8 @@ export function clipSize(width: number, height: number, longSide = CLIP_LONG_SID
 }
 
 export interface Mp4Encoder {
-  /** Capture the canvas as frame `index` (timestamps are index / fps). */
-  addFrame(index: number): Promise<void>;
+  /** Encode frame `index` (timestamps are index / fps); `make` receives timestamp and duration in µs. */
+  addFrame(index: number, make: (timestampUs: number, durationUs: number) => VideoFrame): Promise<void>;
   finish(): Promise<Uint8Array>;
   cancel(): Promise<void>;
 }
@@ -28,16 +27,24 @@ export function clipBitrate(width: number, height: number, fps = CLIP_FPS): numb
   return Math.round(Math.min(10e6, Math.max(1.5e6, width * height * fps * 0.12)));
 }
 
-export async function createMp4Encoder(canvas: OffscreenCanvas, fps = CLIP_FPS): Promise<Mp4Encoder> {
-  const ok = await canEncodeVideo('avc', { width: canvas.width, height: canvas.height }).catch(() => false);
+export async function createMp4Encoder(width: number, height: number, fps = CLIP_FPS): Promise<Mp4Encoder> {
+  const ok = await canEncodeVideo('avc', { width, height }).catch(() => false);
   if (!ok) throw new SfumatoError('encode-failed', 'H.264 encoding is not available');
   const target = new BufferTarget();
   const output = new Output({ format: new Mp4OutputFormat({ fastStart: 'in-memory' }), target });
-  const source = new CanvasSource(canvas, { codec: 'avc', bitrate: clipBitrate(canvas.width, canvas.height, fps), keyFrameInterval: 2 });
+  const source = new VideoSampleSource({ codec: 'avc', bitrate: clipBitrate(width, height, fps), keyFrameInterval: 2 });
   output.addVideoTrack(source, { frameRate: fps });
   await output.start();
   return {
-    addFrame: (index) => source.add(index / fps, 1 / fps),
+    async addFrame(index, make) {
+      const us = 1e6 / fps;
+      const sample = new VideoSample(make(Math.round(index * us), Math.round(us)));
+      try {
+        await source.add(sample);
+      } finally {
+        sample.close();
+      }
+    },
     async finish() {
       source.close();
       await output.finalize();

@@ -129,6 +129,23 @@ describe('content credentials of a generated clip', () => {
     expect(r2.failures).toContain('claimSignature.mismatch');
   });
 
+  it("keeps the source artwork's own content credentials in its ingredient", async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/c2pa/valid-signed-portrait-girl-with-a-pearl-earring.jpg', 320);
+    const out = await animateTarget(b, page);
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    const newest = (await readStoredClips(ext)).sort((x, y) => y.createdAt - x.createdAt)[0]!;
+    const { store, state } = await readC2paInNode(newest.mp4, 'video/mp4', rootPem);
+    expect(state).toBe('Trusted');
+    const active = store.manifests[store.active_manifest];
+    const ingredient = active.ingredients[0];
+    // The source's manifest travels with the clip: the ingredient points at it and the store holds it.
+    expect(ingredient.active_manifest).toBeTruthy();
+    expect(Object.keys(store.manifests).length).toBeGreaterThanOrEqual(2);
+    const sourceManifest = store.manifests[ingredient.active_manifest];
+    expect(JSON.stringify(sourceManifest.assertions)).toMatch(/Johannes Vermeer/);
+    await page.close();
+  });
+
   it('shows a credentials summary in the side panel, and the identity with its expiry in settings', async () => {
     const panel = await openExtensionPage(b, `sidepanel.html#clip=${clip.id}`);
     await panel.setViewportSize({ width: 400, height: 1000 });

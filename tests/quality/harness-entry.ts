@@ -1,0 +1,327 @@
+// Browser side of the quality harness (bundled with esbuild at run time by tests/quality/run.ts).
+// For one fixture: find the face as the pipeline does, build the rig, and for each preset render the
+// clip with the WebGPU renderer, then run a separate FaceLandmarker on every analysed output frame.
+// Returns raw per-frame data; metrics are computed in Node (run.ts).
+import { FaceLandmarker, FilesetResolver } from '@mediapipe/tasks-vision';
+import { chooseFace } from '../../lib/face/choose';
+import { createFaceFinder, type FaceFinder } from '../../lib/face/detect';
+import type { Face } from '../../lib/face/types';
+import { createPerformance, type MotionSettings } from '../../lib/motion/catalog';
+import { buildRig } from '../../lib/render/mesh';
+import { countFlippedTriangles, poseRig } from '../../lib/render/pose';
+import { createWebGpuRenderer, getGpuDevice } from '../../lib/render/webgpu';
+import type { FrameRenderer, Rig } from '../../lib/render/types';
+import { loadSource } from '../../lib/source/load';
+
+const N = 478;
+const BLEND = ['eyeBlinkLeft', 'eyeBlinkRight', 'jawOpen', 'mouthSmileLeft', 'mouthSmileRight'] as const;
+
+export interface FrameData {
+  t: number;
+  /** On the regular grid (used for jitter), or an extra frame at a blink's peak. */
+  grid: boolean;
+  intended: number[]; // 478 x,y in output px
+  detected: number[] | null;
+  blend: Record<string, number> | null;
+  matrix: number[] | null;
+  flipped: number;
+  intendedPose: { yaw: number; pitch: number; blink: number; jaw: number; smile: number };
+  ssim: number | null;
+}
+
+export interface ClipData {
+  preset: string;
+  width: number;
+  height: number;
+  faceBox256: number; // px per 256-scaled px: scale factor to 256
+  frames: FrameData[];
+  blinks: Array<{ startS: number; durationS: number }>;
+  renderMs: number;
+  detectMs: number;
+  sheet: string; // PNG data URL
+}
+
+let finder: FaceFinder | null = null;
+let checker: FaceLandmarker | null = null;
+let device: GPUDevice | null = null;
+
+async function init(): Promise<string> {
+  finder = await createFaceFinder({ wasmBaseUrl: '/wasm', modelAssetUrl: '/model/face_landmarker.task' });
+  const fileset = await FilesetResolver.forVisionTasks('/wasm');
+  checker = await FaceLandmarker.createFromOptions(fileset, {
+    baseOptions: { modelAssetPath: '/model/face_landmarker.task', delegate: 'CPU' },
+    runningMode: 'IMAGE',
+    numFaces: 3,
+    minFaceDetectionConfidence: 0.3,
+    minFacePresenceConfidence: 0.5,
+    outputFaceBlendshapes: true,
+    outputFacialTransformationMatrixes: true,
+  });
+  device = await getGpuDevice();
+  if (!device) throw new Error('no WebGPU device');
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  return `${info?.vendor ?? ''} ${info?.architecture ?? ''} ${info?.description ?? ''}`.trim();
+}
+
+interface Loaded {
+  bitmap: ImageBitmap;
+  face: Face;
+  rig: Rig;
+  outW: number;
+  outH: number;
+  ref: ImageData; // the source at output size (what the renderer samples)
+  crop: { x: number; y: number; side: number };
+  headMask: Uint8Array; // 1 inside the dilated head region (output px)
+  faceMs: number;
+}
+
+let loaded: Loaded | null = null;
+
+function grayOf(d: Uint8ClampedArray, n: number): Float32Array {
+  const g = new Float32Array(n);
+  for (let i = 0; i < n; i++) g[i] = 0.299 * d[i * 4]! + 0.587 * d[i * 4 + 1]! + 0.114 * d[i * 4 + 2]!;
+  return g;
+}
+
+/** Pixels covered by triangles with any head-following vertex, at rest, dilated by `r` px. */
+function headMask(rig: Rig, outW: number, outH: number, r: number): Uint8Array {
+  const c = new OffscreenCanvas(outW, outH);
+  const ctx = c.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  const s = outW / rig.width;
+  const sy = outH / rig.height;
+  ctx.beginPath();
+  for (let t = 0; t < rig.indices.length; t += 3) {
+    const a = rig.indices[t]!, b = rig.indices[t + 1]!, cc = rig.indices[t + 2]!;
+    if (rig.headWeight[a] === 0 && rig.headWeight[b] === 0 && rig.headWeight[cc] === 0) continue;
+    ctx.moveTo(rig.rest[a * 2]! * s, rig.rest[a * 2 + 1]! * sy);
+    ctx.lineTo(rig.rest[b * 2]! * s, rig.rest[b * 2 + 1]! * sy);
+    ctx.lineTo(rig.rest[cc * 2]! * s, rig.rest[cc * 2 + 1]! * sy);
+    ctx.closePath();
+  }
+  ctx.fill();
+  ctx.strokeStyle = '#fff';
+  ctx.lineWidth = 2 * r;
+  ctx.lineJoin = 'round';
+  ctx.stroke();
+  const d = ctx.getImageData(0, 0, outW, outH).data;
+  const m = new Uint8Array(outW * outH);
+  for (let i = 0; i < m.length; i++) m[i] = d[i * 4 + 3]! > 0 ? 1 : 0;
+  return m;
+}
+
+async function loadFixture(url: string, outLong: number): Promise<{ ok: boolean; faces: number; faceMs: number; box?: Face['box']; error?: string }> {
+  if (loaded) loaded.bitmap.close();
+  loaded = null;
+  const src = await loadSource(url);
+  const t0 = performance.now();
+  const faces = await finder!.find(src.bitmap);
+  const faceMs = performance.now() - t0;
+  const face = chooseFace(faces);
+  if (!face) return { ok: false, faces: 0, faceMs, error: 'no face' };
+  const w = src.bitmap.width;
+  const h = src.bitmap.height;
+  const k = Math.min(1, outLong / Math.max(w, h));
+  const outW = Math.max(2, 2 * Math.round((w * k) / 2));
+  const outH = Math.max(2, 2 * Math.round((h * k) / 2));
+  const rig = buildRig(face, w, h);
+  // Reference: the source as the renderer samples it (prefiltered to the output size).
+  const refBmp = w > outW * 1.05 || h > outH * 1.05 ? await createImageBitmap(src.bitmap, { resizeWidth: outW, resizeHeight: outH, resizeQuality: 'high' }) : src.bitmap;
+  const rc = new OffscreenCanvas(outW, outH);
+  const rctx = rc.getContext('2d', { willReadFrequently: true })!;
+  rctx.drawImage(refBmp, 0, 0, outW, outH);
+  const ref = rctx.getImageData(0, 0, outW, outH);
+  // Crop for re-detection: a square around the face, 2.2x its box, fixed for the clip.
+  const sx = outW / w;
+  const bx = face.box.x * sx, by = face.box.y * sx, bw = face.box.w * sx, bh = face.box.h * sx;
+  const side = Math.min(Math.max(outW, outH), Math.max(bw, bh) * 2.2);
+  const crop = { x: bx + bw / 2 - side / 2, y: by + bh / 2 - side / 2, side };
+  loaded = { bitmap: src.bitmap, face, rig, outW, outH, ref, crop, headMask: headMask(rig, outW, outH, Math.max(4, 0.015 * outW)), faceMs };
+  return { ok: true, faces: faces.length, faceMs, box: face.box, landmarks: Array.from(face.landmarks), w, h } as { ok: boolean; faces: number; faceMs: number };
+}
+
+/** Mean SSIM (8x8 windows, stride 4) over windows entirely outside the head mask. */
+function ssimOutside(a: Float32Array, b: Float32Array, mask: Uint8Array, w: number, h: number): number | null {
+  const C1 = (0.01 * 255) ** 2;
+  const C2 = (0.03 * 255) ** 2;
+  let sum = 0;
+  let n = 0;
+  for (let y = 0; y + 8 <= h; y += 4) {
+    for (let x = 0; x + 8 <= w; x += 4) {
+      let inside = false;
+      for (let j = 0; j < 8 && !inside; j += 7) for (let i = 0; i < 8; i += 7) if (mask[(y + j) * w + x + i]) inside = true;
+      if (inside || mask[(y + 4) * w + x + 4]) continue;
+      let ma = 0, mb = 0;
+      for (let j = 0; j < 8; j++) for (let i = 0; i < 8; i++) {
+        const p = (y + j) * w + x + i;
+        ma += a[p]!;
+        mb += b[p]!;
+      }
+      ma /= 64;
+      mb /= 64;
+      let va = 0, vb = 0, cov = 0;
+      for (let j = 0; j < 8; j++) for (let i = 0; i < 8; i++) {
+        const p = (y + j) * w + x + i;
+        const da = a[p]! - ma, db = b[p]! - mb;
+        va += da * da;
+        vb += db * db;
+        cov += da * db;
+      }
+      va /= 63;
+      vb /= 63;
+      cov /= 63;
+      sum += ((2 * ma * mb + C1) * (2 * cov + C2)) / ((ma * ma + mb * mb + C1) * (va + vb + C2));
+      n++;
+    }
+  }
+  return n > 0 ? sum / n : null;
+}
+
+async function runClip(motion: MotionSettings, opts: { clipS: number; fps: number; ssimEvery: number; sheetFrames: number }): Promise<ClipData> {
+  const L = loaded!;
+  const { rig, outW, outH } = L;
+  const perf = createPerformance(motion);
+  const renderer: FrameRenderer = await createWebGpuRenderer({ device: device!, source: L.bitmap, rig, outWidth: outW, outHeight: outH, presentMode: 'readback' });
+  const ctx = (renderer.canvas as OffscreenCanvas).getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D;
+  const refGray = grayOf(L.ref.data, outW * outH);
+  const s = outW / rig.width;
+  // Analysed times: a regular grid at opts.fps, plus each blink's fully closed instant.
+  const times: Array<{ t: number; grid: boolean }> = [];
+  const nGrid = Math.round(opts.clipS * opts.fps);
+  for (let i = 0; i < nGrid; i++) times.push({ t: i / opts.fps, grid: true });
+  for (const b of perf.blinks) {
+    const tp = b.startS + b.durationS * 0.41;
+    if (tp < opts.clipS) times.push({ t: Math.round(tp * 30) / 30, grid: false });
+  }
+  times.sort((a, b) => a.t - b.t);
+  const crop = L.crop;
+  const det = new OffscreenCanvas(384, 384);
+  const dctx = det.getContext('2d')!;
+  const sheetIdx = new Set<number>();
+  const gridIdx = times.map((x, i) => (x.grid ? i : -1)).filter((i) => i >= 0);
+  for (let k = 0; k < opts.sheetFrames; k++) sheetIdx.add(gridIdx[Math.round((k * (gridIdx.length - 1)) / (opts.sheetFrames - 1))]!);
+  const thumbs: Array<{ t: number; bmp: ImageBitmap }> = [];
+  const frames: FrameData[] = [];
+  const positions = new Float32Array(rig.rest.length);
+  let renderMs = 0;
+  let detectMs = 0;
+  let gridCount = 0;
+  for (let fi = 0; fi < times.length; fi++) {
+    const { t, grid } = times[fi]!;
+    const p = perf.at(t);
+    const a = performance.now();
+    poseRig(rig, p, positions);
+    await renderer.render(positions);
+    renderMs += performance.now() - a;
+    const intended: number[] = new Array(N * 2);
+    for (let i = 0; i < N * 2; i++) intended[i] = positions[i]! * s;
+    const flipped = countFlippedTriangles(rig, positions);
+    // Independent re-detection on the output pixels only.
+    const b = performance.now();
+    dctx.drawImage(renderer.canvas as OffscreenCanvas, crop.x, crop.y, crop.side, crop.side, 0, 0, 384, 384);
+    const res = checker!.detect(det);
+    detectMs += performance.now() - b;
+    let detected: number[] | null = null;
+    let blend: Record<string, number> | null = null;
+    let matrix: number[] | null = null;
+    // Pick the detected face nearest to the intended nose tip.
+    let best = -1;
+    let bestD = Infinity;
+    res.faceLandmarks.forEach((lms, i) => {
+      const x = crop.x + lms[1]!.x * crop.side;
+      const y = crop.y + lms[1]!.y * crop.side;
+      const d = Math.hypot(x - intended[2]!, y - intended[3]!);
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    });
+    if (best >= 0) {
+      const lms = res.faceLandmarks[best]!;
+      detected = new Array(N * 2);
+      for (let i = 0; i < N; i++) {
+        detected[i * 2] = crop.x + lms[i]!.x * crop.side;
+        detected[i * 2 + 1] = crop.y + lms[i]!.y * crop.side;
+      }
+      blend = {};
+      for (const c of res.faceBlendshapes?.[best]?.categories ?? []) if ((BLEND as readonly string[]).includes(c.categoryName)) blend[c.categoryName] = c.score;
+      const m = res.facialTransformationMatrixes?.[best];
+      matrix = m ? Array.from(m.data) : null;
+    }
+    let ssim: number | null = null;
+    if (grid && gridCount % opts.ssimEvery === 0) {
+      const img = ctx.getImageData(0, 0, outW, outH);
+      ssim = ssimOutside(refGray, grayOf(img.data, outW * outH), L.headMask, outW, outH);
+    }
+    if (grid) gridCount++;
+    if (sheetIdx.has(fi)) {
+      const side = crop.side * 0.55;
+      const cx = crop.x + crop.side / 2, cy = crop.y + crop.side / 2;
+      thumbs.push({ t, bmp: await createImageBitmap(renderer.canvas as OffscreenCanvas, Math.round(cx - side / 2), Math.round(cy - side / 2), Math.round(side), Math.round(side), { resizeWidth: 256, resizeHeight: 256, resizeQuality: 'high' }) });
+    }
+    const e = p.expressions;
+    frames.push({
+      t,
+      grid,
+      intended,
+      detected,
+      blend,
+      matrix,
+      flipped,
+      intendedPose: {
+        yaw: p.yaw,
+        pitch: p.pitch,
+        blink: ((e.eyeBlinkLeft ?? 0) + (e.eyeBlinkRight ?? 0)) / 2,
+        jaw: e.jawOpen ?? 0,
+        smile: ((e.mouthSmileLeft ?? 0) + (e.mouthSmileRight ?? 0)) / 2,
+      },
+      ssim,
+    });
+  }
+  renderer.destroy();
+  // Contact sheet: face crops in a row of 4 columns, time under each.
+  const cols = 4;
+  const rows = Math.ceil(thumbs.length / cols);
+  const sheet = new OffscreenCanvas(cols * 256, rows * 276);
+  const sctx = sheet.getContext('2d')!;
+  sctx.fillStyle = '#222';
+  sctx.fillRect(0, 0, sheet.width, sheet.height);
+  sctx.fillStyle = '#eee';
+  sctx.font = '14px sans-serif';
+  thumbs.forEach(({ t, bmp }, i) => {
+    const x = (i % cols) * 256;
+    const y = Math.floor(i / cols) * 276;
+    sctx.drawImage(bmp, x, y);
+    sctx.fillText(`${motion.preset} t=${t.toFixed(2)}s`, x + 6, y + 270);
+    bmp.close();
+  });
+  const blob = await sheet.convertToBlob({ type: 'image/png' });
+  const sheetUrl = await new Promise<string>((resolve) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result as string);
+    r.readAsDataURL(blob);
+  });
+  const bw = Math.max(L.face.box.w, L.face.box.h) * s;
+  return { preset: motion.preset, width: outW, height: outH, faceBox256: 256 / bw, frames, blinks: perf.blinks, renderMs, detectMs, sheet: sheetUrl };
+}
+
+/** Debug: one posed frame, cropped around the mouth-and-eyes region, as a PNG data URL. */
+async function peek(pose: import('../../lib/render/types').PoseParams, zoom: number): Promise<string> {
+  const L = loaded!;
+  const renderer = await createWebGpuRenderer({ device: device!, source: L.bitmap, rig: L.rig, outWidth: L.outW, outHeight: L.outH, presentMode: 'readback' });
+  await renderer.render(poseRig(L.rig, pose));
+  const side = L.crop.side * zoom;
+  const cx = L.crop.x + L.crop.side / 2, cy = L.crop.y + L.crop.side / 2;
+  const bmp = await createImageBitmap(renderer.canvas as OffscreenCanvas, Math.round(cx - side / 2), Math.round(cy - side / 2), Math.round(side), Math.round(side), { resizeWidth: 384, resizeHeight: 384, resizeQuality: 'high' });
+  const c = new OffscreenCanvas(384, 384);
+  c.getContext('2d')!.drawImage(bmp, 0, 0);
+  renderer.destroy();
+  const blob = await c.convertToBlob({ type: 'image/png' });
+  return await new Promise<string>((resolve) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result as string);
+    r.readAsDataURL(blob);
+  });
+}
+
+(globalThis as unknown as { harness: unknown }).harness = { init, loadFixture, runClip, peek };
