@@ -1,9 +1,10 @@
 // Invisible-watermark detector. Pure TypeScript, runs anywhere (extension page, worker, Node).
 //
 // 1. Every frame is reduced to luma at a detection resolution whose long side is DET_LONG
-//    (2 samples per chip when the frame is uncropped), high-pass filtered (luma minus its 5x5 box
-//    mean) and clipped; the residuals of all frames of the same size are summed (soft combining:
-//    the mark sits at the same place in every frame, the picture content and codec noise do not).
+//    (2 samples per chip when the frame is uncropped), high-pass filtered (luma minus its 3x3 box
+//    mean), divided by the local mean |residual| (7x7, a local whitening) and clipped; the
+//    residuals of all frames of the same size are summed (soft combining: the mark sits at the same
+//    place in every frame, the picture content and codec noise do not).
 // 2. Tile period: the period is 1/4 of the ORIGINAL long side; resizing keeps that ratio and a crop
 //    of c of the long side makes it 1/(4(1-c)). For each candidate scale f in scaleRange the residual
 //    is folded modulo the period into a 64x64 tile and circularly cross-correlated (FFT) with the
@@ -58,8 +59,8 @@ const SAMPLES_PER_CHIP = 2;
 const BINS = CHIPS * SAMPLES_PER_CHIP; // 64
 const PERIOD0 = BINS; // detection pixels per tile at scale 1
 export const DET_LONG = TILES_PER_LONG_SIDE * PERIOD0; // 256
-const SCALE_STEP = 0.004;
-const DEFAULT_RANGE: [number, number] = [0.97, 1.4];
+const SCALE_STEP = 0.005;
+const DEFAULT_RANGE: [number, number] = [0.97, 1.28];
 
 // ---------------------------------------------------------------------------------------------
 // FFT (radix-2, in place) on BINS x BINS complex arrays.
@@ -176,10 +177,10 @@ function lumaAtDetectionScale(f: WatermarkFrame): { w: number; h: number; Y: Flo
       let p = y * width * ch;
       for (let x = 0; x < width; x++, p += ch) {
         const b = colBin[x]!;
-        if (b >= 0) Y[rowOff + b] += 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+        if (b >= 0) Y[rowOff + b] = Y[rowOff + b]! + 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
       }
     }
-    for (let yb = 0; yb < h; yb++) for (let b = 0; b < w; b++) Y[yb * w + b] /= cntX[b]! * cntY[yb]!;
+    for (let yb = 0; yb < h; yb++) for (let b = 0; b < w; b++) Y[yb * w + b] = Y[yb * w + b]! / (cntX[b]! * cntY[yb]!);
   } else {
     // Upsample bilinearly (a small screenshot or a 25% downscale).
     const lum = (x: number, y: number) => {
@@ -230,7 +231,7 @@ function frameResidual(f: WatermarkFrame): Plane | null {
   const l = lumaAtDetectionScale(f);
   if (!l) return null;
   const { w, h, Y } = l;
-  const b = boxBlur(Y, w, h, 2);
+  const b = boxBlur(Y, w, h, 1);
   const r = new Float32Array(w * h);
   let mad = 0;
   for (let i = 0; i < r.length; i++) {
@@ -241,23 +242,14 @@ function frameResidual(f: WatermarkFrame): Plane | null {
   if (!(mad > 0)) return { w, h, r };
   // Local whitening: divide by the local mean |r| (the picture content is very non-stationary:
   // edges and texture are loud, flat areas quiet), then clip.
-  const mode = Number((globalThis as any).process?.env?.WM_MODE ?? 1);
-  if (mode === 1) {
-    const a = new Float32Array(w * h);
-    for (let i = 0; i < a.length; i++) a[i] = Math.abs(r[i]!);
-    const loc = boxBlur(a, w, h, 3);
-    const eps = 0.25 * mad;
-    for (let i = 0; i < r.length; i++) {
-      const v = r[i]! / (loc[i]! + eps);
-      r[i] = v > 3 ? 3 : v < -3 ? -3 : v;
-    }
-    return { w, h, r };
+  const a = new Float32Array(w * h);
+  for (let i = 0; i < a.length; i++) a[i] = Math.abs(r[i]!);
+  const loc = boxBlur(a, w, h, 3);
+  const eps = 0.25 * mad;
+  for (let i = 0; i < r.length; i++) {
+    const v = r[i]! / (loc[i]! + eps);
+    r[i] = v > 3 ? 3 : v < -3 ? -3 : v;
   }
-  const lim = 2.5 * mad;
-  for (let i = 0; i < r.length; i++) r[i] = r[i]! > lim ? lim : r[i]! < -lim ? -lim : r[i]!;
-  // Normalise each frame to unit mean |r| so frames contribute equally.
-  const inv = 1 / mad;
-  for (let i = 0; i < r.length; i++) r[i] = r[i]! * inv;
   return { w, h, r };
 }
 
@@ -269,110 +261,168 @@ interface Candidate {
   ox: number;
   oy: number;
   z: number;
+  /** Raw correlation peak (for interpolation across scales). */
+  peak: number;
+  k: number;
+}
+
+function foldInto(pl: Plane, f: number, out: Float64Array, binX: Int32Array, binY: Int32Array): void {
+  const { w, h, r } = pl;
+  const p = PERIOD0 * f;
+  for (let x = 0; x < w; x++) {
+    const u = (x + 0.5) / p;
+    binX[x] = Math.min(BINS - 1, Math.floor((u - Math.floor(u)) * BINS));
+  }
+  for (let y = 0; y < h; y++) {
+    const v = (y + 0.5) / p;
+    binY[y] = Math.min(BINS - 1, Math.floor((v - Math.floor(v)) * BINS)) * BINS;
+  }
+  out.fill(0);
+  for (let y = 0; y < h; y++) {
+    const by = binY[y]!;
+    const o = y * w;
+    for (let x = 0; x < w; x++) {
+      const i = by + binX[x]!;
+      out[i] = out[i]! + r[o + x]!;
+    }
+  }
+}
+
+/** Parabolic sub-sample offset of a peak from its two neighbours. */
+function parabolic(m: number, c: number, p: number): number {
+  const d = m - 2 * c + p;
+  if (!(d < 0)) return 0;
+  return Math.max(-0.5, Math.min(0.5, (0.5 * (m - p)) / d));
+}
+
+function peakOf(c: Float64Array, k: number, f: number): Candidate {
+  const n = BINS * BINS;
+  let best = -Infinity;
+  let bi = 0;
+  let sum = 0;
+  let sum2 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = c[i]!;
+    sum += v;
+    sum2 += v * v;
+    if (v > best) {
+      best = v;
+      bi = i;
+    }
+  }
+  const mean = sum / n;
+  const sd = Math.sqrt(Math.max(1e-30, sum2 / n - mean * mean));
+  const sx = bi % BINS;
+  const sy = (bi / BINS) | 0;
+  const at = (x: number, y: number) => c[((y + BINS) % BINS) * BINS + ((x + BINS) % BINS)]!;
+  const fx = sx + parabolic(at(sx - 1, sy), best, at(sx + 1, sy));
+  const fy = sy + parabolic(at(sx, sy - 1), best, at(sx, sy + 1));
+  return { f, k, ox: fx / SAMPLES_PER_CHIP, oy: fy / SAMPLES_PER_CHIP, z: (best - mean) / sd, peak: best };
 }
 
 function searchScales(pl: Plane, range: [number, number]): Candidate[] {
-  const { w, h, r } = pl;
+  const { w, h } = pl;
   const kMin = Math.ceil(Math.log(range[0]) / Math.log1p(SCALE_STEP));
   const kMax = Math.floor(Math.log(range[1]) / Math.log1p(SCALE_STEP));
   const binX = new Int32Array(w);
   const binY = new Int32Array(h);
-  const re = new Float64Array(BINS * BINS);
-  const im = new Float64Array(BINS * BINS);
+  const n = BINS * BINS;
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  const c1 = new Float64Array(n);
+  const c2 = new Float64Array(n);
   const out: Candidate[] = [];
-  for (let k = kMin; k <= kMax; k++) {
-    const f = Math.pow(1 + SCALE_STEP, k);
-    const p = PERIOD0 * f;
-    for (let x = 0; x < w; x++) {
-      const u = (x + 0.5) / p;
-      binX[x] = Math.min(BINS - 1, Math.floor((u - Math.floor(u)) * BINS));
-    }
-    for (let y = 0; y < h; y++) {
-      const v = (y + 0.5) / p;
-      binY[y] = Math.min(BINS - 1, Math.floor((v - Math.floor(v)) * BINS)) * BINS;
-    }
-    re.fill(0);
-    im.fill(0);
-    for (let y = 0; y < h; y++) {
-      const by = binY[y]!;
-      const o = y * w;
-      for (let x = 0; x < w; x++) re[by + binX[x]!] += r[o + x]!;
-    }
+  const tr = TEMPLATE_F.re;
+  const ti = TEMPLATE_F.im;
+  // Two real folds per complex FFT: z = a + i b; corr_z[s] = sum_b z[b] T[b+s] = IFFT(Z(-k) T(k)),
+  // whose real part is corr_a and imaginary part corr_b.
+  for (let k = kMin; k <= kMax; k += 2) {
+    const fa = Math.pow(1 + SCALE_STEP, k);
+    const fb = Math.pow(1 + SCALE_STEP, k + 1);
+    const hasB = k + 1 <= kMax;
+    foldInto(pl, fa, re, binX, binY);
+    if (hasB) foldInto(pl, fb, im, binX, binY);
+    else im.fill(0);
     fft2(re, im, false);
-    // corr[s] = sum_b fold[b] T[b+s]  <=>  IFFT(conj(F) * T)
-    const tr = TEMPLATE_F.re;
-    const ti = TEMPLATE_F.im;
-    for (let i = 0; i < BINS * BINS; i++) {
-      const ar = re[i]!;
-      const ai = -im[i]!;
-      re[i] = ar * tr[i]! - ai * ti[i]!;
-      im[i] = ar * ti[i]! + ai * tr[i]!;
-    }
-    fft2(re, im, true);
-    let best = -Infinity;
-    let bi = 0;
-    let sum = 0;
-    let sum2 = 0;
-    for (let i = 0; i < BINS * BINS; i++) {
-      const v = re[i]!;
-      sum += v;
-      sum2 += v * v;
-      if (v > best) {
-        best = v;
-        bi = i;
+    // Z(-k): index reversal mod BINS on both axes.
+    for (let y = 0; y < BINS; y++) {
+      const ny = (BINS - y) % BINS;
+      for (let x = 0; x < BINS; x++) {
+        const i = y * BINS + x;
+        const j = ny * BINS + ((BINS - x) % BINS);
+        c1[i] = re[j]!;
+        c2[i] = im[j]!;
       }
     }
-    const n = BINS * BINS;
-    const mean = sum / n;
-    const sd = Math.sqrt(Math.max(1e-30, sum2 / n - mean * mean));
-    const sx = bi % BINS;
-    const sy = (bi / BINS) | 0;
-    out.push({ f, ox: sx / SAMPLES_PER_CHIP, oy: sy / SAMPLES_PER_CHIP, z: (best - mean) / sd });
+    for (let i = 0; i < n; i++) {
+      const zr = c1[i]!;
+      const zi = c2[i]!;
+      re[i] = zr * tr[i]! - zi * ti[i]!;
+      im[i] = zr * ti[i]! + zi * tr[i]!;
+    }
+    fft2(re, im, true);
+    out.push(peakOf(re, k, fa));
+    if (hasB) out.push(peakOf(im, k + 1, fb));
   }
-  out.sort((a, b) => b.z - a.z);
   return out;
 }
 
-/** Chip evidence: residual scattered onto the 32x32 chip lattice with the embedder's bilinear weights. */
-function chipEvidence(pl: Plane, f: number, ox: number, oy: number): Float64Array {
+/** Per-row projections of the residual onto the 32 chip columns (bilinear in x) for scale f, offset ox. */
+function rowProjections(pl: Plane, f: number, ox: number): Float64Array {
   const { w, h, r } = pl;
   const scale = CHIPS / (PERIOD0 * f);
   const ci = new Int32Array(w);
+  const ci1 = new Int32Array(w);
   const ct = new Float64Array(w);
   for (let x = 0; x < w; x++) {
     const cu = (x + 0.5) * scale + ox;
     const fl = Math.floor(cu);
-    ci[x] = ((fl % CHIPS) + CHIPS) % CHIPS;
+    const i0 = ((fl % CHIPS) + CHIPS) % CHIPS;
+    ci[x] = i0;
+    ci1[x] = i0 === CHIPS - 1 ? 0 : i0 + 1;
     ct[x] = cu - fl;
   }
+  const rp = new Float64Array(h * CHIPS);
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    const ro = y * CHIPS;
+    for (let x = 0; x < w; x++) {
+      const v = r[o + x]!;
+      const vt = v * ct[x]!;
+      const i0 = ro + ci[x]!;
+      const i1 = ro + ci1[x]!;
+      rp[i0] = rp[i0]! + v - vt;
+      rp[i1] = rp[i1]! + vt;
+    }
+  }
+  return rp;
+}
+
+/** Chip evidence from row projections: bilinear in y for scale f, offset oy. */
+function evidenceFromRows(rp: Float64Array, h: number, f: number, oy: number): Float64Array {
+  const scale = CHIPS / (PERIOD0 * f);
   const acc = new Float64Array(CHIP_COUNT);
-  const rowA = new Float64Array(CHIPS);
-  const rowB = new Float64Array(CHIPS);
   for (let y = 0; y < h; y++) {
     const cv = (y + 0.5) * scale + oy;
     const fl = Math.floor(cv);
     const j0 = ((fl % CHIPS) + CHIPS) % CHIPS;
     const j1 = (j0 + 1) % CHIPS;
     const tv = cv - fl;
-    rowA.fill(0);
-    rowB.fill(0);
-    const o = y * w;
-    for (let x = 0; x < w; x++) {
-      const v = r[o + x]!;
-      const i0 = ci[x]!;
-      const t = ct[x]!;
-      rowA[i0] += v * (1 - t);
-      rowB[i0 === CHIPS - 1 ? 0 : i0 + 1] += v * t;
-    }
     const a0 = j0 * CHIPS;
     const a1 = j1 * CHIPS;
+    const ro = y * CHIPS;
     for (let i = 0; i < CHIPS; i++) {
-      const s = rowA[i]! + rowB[i]!;
-      acc[a0 + i] += s * (1 - tv);
-      acc[a1 + i] += s * tv;
+      const s = rp[ro + i]!;
+      acc[a0 + i] = acc[a0 + i]! + s * (1 - tv);
+      acc[a1 + i] = acc[a1 + i]! + s * tv;
     }
   }
   return acc;
+}
+
+/** Chip evidence: residual scattered onto the 32x32 chip lattice with the embedder's bilinear weights. */
+function chipEvidence(pl: Plane, f: number, ox: number, oy: number): Float64Array {
+  return evidenceFromRows(rowProjections(pl, f, ox), pl.h, f, oy);
 }
 
 function syncScore(acc: Float64Array): number {
@@ -381,40 +431,54 @@ function syncScore(acc: Float64Array): number {
   return s;
 }
 
-function refine(pl: Plane, c0: Candidate): { f: number; ox: number; oy: number; acc: Float64Array } {
+function refine(pl: Plane, c0: Candidate, all: Candidate[]): { f: number; ox: number; oy: number; acc: Float64Array } {
+  // Scale: parabola through the peaks at the neighbouring scales; keep the chip coordinate at the
+  // image centre fixed when moving the scale (the fold estimates the offset there).
   let { f, ox, oy } = c0;
-  let acc = chipEvidence(pl, f, ox, oy);
-  let best = syncScore(acc);
-  let df = SCALE_STEP / 2;
-  let dd = 0.25;
-  for (let round = 0; round < 4; round++) {
-    let improved = true;
-    let guard = 0;
-    while (improved && guard++ < 8) {
-      improved = false;
-      const trials: [number, number, number][] = [
-        [f * (1 + df), ox, oy],
-        [f / (1 + df), ox, oy],
-        [f, ox + dd, oy],
-        [f, ox - dd, oy],
-        [f, ox, oy + dd],
-        [f, ox, oy - dd],
-      ];
-      for (const [tf, tx, ty] of trials) {
-        const a = chipEvidence(pl, tf, tx, ty);
-        const s = syncScore(a);
-        if (s > best) {
-          best = s;
-          f = tf;
-          ox = tx;
-          oy = ty;
-          acc = a;
-          improved = true;
-        }
+  const prev = all.find((c) => c.k === c0.k - 1);
+  const next = all.find((c) => c.k === c0.k + 1);
+  if (prev && next) {
+    const f2 = f * Math.pow(1 + SCALE_STEP, parabolic(prev.peak, c0.peak, next.peak));
+    const k = CHIPS / PERIOD0;
+    ox += (pl.w / 2) * k * (1 / f - 1 / f2);
+    oy += (pl.h / 2) * k * (1 / f - 1 / f2);
+    f = f2;
+  }
+  // Local grid over the sub-chip offset (one pass over the pixels per ox, oy is cheap), then scale.
+  let best = -Infinity;
+  let acc: Float64Array = new Float64Array(CHIP_COUNT);
+  let bx = ox;
+  let by = oy;
+  const steps = [-0.125, -0.0625, 0, 0.0625, 0.125];
+  for (const dx of steps) {
+    const rp = rowProjections(pl, f, ox + dx);
+    for (const dy of steps) {
+      const a = evidenceFromRows(rp, pl.h, f, oy + dy);
+      const sc = syncScore(a);
+      if (sc > best) {
+        best = sc;
+        acc = a;
+        bx = ox + dx;
+        by = oy + dy;
       }
     }
-    df /= 2;
-    dd /= 2;
+  }
+  ox = bx;
+  oy = by;
+  for (const df of [SCALE_STEP / 4, -SCALE_STEP / 4]) {
+    const f2 = f * (1 + df);
+    const k = CHIPS / PERIOD0;
+    const ox2 = ox + (pl.w / 2) * k * (1 / f - 1 / f2);
+    const oy2 = oy + (pl.h / 2) * k * (1 / f - 1 / f2);
+    const a = chipEvidence(pl, f2, ox2, oy2);
+    const sc = syncScore(a);
+    if (sc > best) {
+      best = sc;
+      acc = a;
+      f = f2;
+      ox = ox2;
+      oy = oy2;
+    }
   }
   return { f, ox, oy, acc };
 }
@@ -423,7 +487,7 @@ function softBits(acc: Float64Array): Float64Array {
   const soft = new Float64Array(CODE_BITS);
   for (let c = 0; c < CHIP_COUNT; c++) {
     const r = LAYOUT.role[c]!;
-    if (r >= 0) soft[r] += LAYOUT.sign[c]! * acc[c]!;
+    if (r >= 0) soft[r] = soft[r]! + LAYOUT.sign[c]! * acc[c]!;
   }
   return soft;
 }
@@ -447,7 +511,7 @@ export function detectWatermark(frames: Iterable<WatermarkFrame>, opts: DetectOp
     if (!g) groups.set(key, { pl, n: 1 });
     else {
       const a = g.pl.r;
-      for (let i = 0; i < a.length; i++) a[i] += pl.r[i]!;
+      for (let i = 0; i < a.length; i++) a[i] = a[i]! + pl.r[i]!;
       g.n++;
     }
   }
@@ -461,16 +525,17 @@ export function detectWatermark(frames: Iterable<WatermarkFrame>, opts: DetectOp
   if (groups.size === 0) return none;
   const g = [...groups.values()].sort((a, b) => b.n - a.n)[0]!;
   const cands = searchScales(g.pl, opts.scaleRange ?? DEFAULT_RANGE);
+  const ranked = [...cands].sort((a, b) => b.z - a.z);
   // Distinct candidates (a different scale, not a neighbour of one already taken).
   const picked: Candidate[] = [];
-  for (const c of cands) {
+  for (const c of ranked) {
     if (picked.length >= DECODE_ATTEMPTS) break;
     if (picked.some((p) => Math.abs(Math.log(p.f / c.f)) < 2.5 * SCALE_STEP)) continue;
     picked.push(c);
   }
   let fallback: WatermarkDetection | null = null;
   for (const c of picked) {
-    const ref = refine(g.pl, c);
+    const ref = refine(g.pl, c, cands);
     const dec = decodePayload(softBits(ref.acc));
     const res: WatermarkDetection = {
       found: dec.ok,
@@ -489,12 +554,3 @@ export function detectWatermark(frames: Iterable<WatermarkFrame>, opts: DetectOp
   return fallback ?? { ...none, framesUsed: g.n };
 }
 
-// TEMP lab hook
-export function __oracle(fr: WatermarkFrame, payload: bigint) {
-  const pl = frameResidual(fr)!;
-  const acc = chipEvidence(pl, 1, 0, 0);
-  const soft = softBits(acc);
-  const dec = decodePayload(soft);
-  const c = searchScales(pl, DEFAULT_RANGE)[0]!;
-  return { ok: dec.ok && dec.payload === payload, agree: dec.agreement.toFixed(3), sync: syncScore(acc).toFixed(0), best: `${c.f.toFixed(3)} ${c.ox} ${c.oy} z${c.z.toFixed(1)}` };
-}

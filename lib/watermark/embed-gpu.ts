@@ -1,0 +1,146 @@
+// WebGPU (WGSL) watermark pass: the same computation as embedWatermarkRGBA in pattern.ts (results
+// agree within +-1 per channel), applied to the final frame (after the visible label).
+//
+// Texture usage:
+//   encode(encoder, source, target):
+//     source: TEXTURE_BINDING (rgba8unorm or bgra8unorm, or any filterable float format),
+//     target: RENDER_ATTACHMENT, same size; rgba8unorm or bgra8unorm (e.g. the canvas texture).
+//     source and target must be different textures.
+//   encodeInPlace(encoder, texture):
+//     texture: COPY_SRC | RENDER_ATTACHMENT (rgba8unorm or bgra8unorm). It is copied into an
+//     internal scratch texture (TEXTURE_BINDING | COPY_DST, created once per format) and the
+//     watermarked frame is drawn back into it. For a canvas: context.configure({ ..., usage:
+//     GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC }).
+import { DEFAULT_STRENGTH, patternField } from './pattern';
+
+// The pattern field (strength * keyed tile pattern, one float per pixel) depends only on the frame
+// size and the payload, so it is computed once per clip (patternField, the same code as the CPU
+// embedder) and uploaded as an r32float texture; per pixel the pass is then two texel loads and an add.
+export const WATERMARK_WGSL = /* wgsl */ `
+@group(0) @binding(0) var src: texture_2d<f32>;
+@group(0) @binding(1) var field: texture_2d<f32>;
+
+@vertex fn vs(@builtin(vertex_index) i: u32) -> @builtin(position) vec4<f32> {
+  var p = array<vec2<f32>, 3>(vec2<f32>(-1.0, -1.0), vec2<f32>(3.0, -1.0), vec2<f32>(-1.0, 3.0));
+  return vec4<f32>(p[i], 0.0, 1.0);
+}
+
+@fragment fn fs(@builtin(position) pos: vec4<f32>) -> @location(0) vec4<f32> {
+  let q = vec2<i32>(pos.xy);
+  let c4 = textureLoad(src, q, 0);
+  let d = textureLoad(field, q, 0).r;
+  let rgb = floor(c4.rgb * 255.0 + 0.5);
+  let o = floor(clamp(rgb + vec3<f32>(d, d, d), vec3<f32>(0.0), vec3<f32>(255.0)) + 0.5);
+  return vec4<f32>(o / 255.0, c4.a);
+}
+`;
+
+export interface WatermarkPass {
+  readonly width: number;
+  readonly height: number;
+  /** Record the pass: read `source` (TEXTURE_BINDING), draw the watermarked frame into `target` (RENDER_ATTACHMENT). */
+  encode(encoder: GPUCommandEncoder, source: GPUTexture, target: GPUTexture): void;
+  /** Watermark `texture` in place (needs COPY_SRC | RENDER_ATTACHMENT), through an internal scratch copy. */
+  encodeInPlace(encoder: GPUCommandEncoder, texture: GPUTexture): void;
+  /** Change the payload (e.g. reuse the pass for another clip of the same size). */
+  setPayload(payload: bigint): void;
+  destroy(): void;
+}
+
+export interface WatermarkPassOptions {
+  strength?: number;
+}
+
+export function createWatermarkPass(
+  device: GPUDevice,
+  width: number,
+  height: number,
+  payload: bigint,
+  opts: WatermarkPassOptions = {},
+): WatermarkPass {
+  const module = device.createShaderModule({ label: 'sfumato-watermark', code: WATERMARK_WGSL });
+  const layout = device.createBindGroupLayout({
+    label: 'sfumato-watermark',
+    entries: [
+      { binding: 0, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'float' } },
+      { binding: 1, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'unfilterable-float' } },
+    ],
+  });
+  const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
+  const pipelines = new Map<GPUTextureFormat, GPURenderPipeline>();
+  const pipelineFor = (format: GPUTextureFormat): GPURenderPipeline => {
+    let p = pipelines.get(format);
+    if (!p) {
+      p = device.createRenderPipeline({
+        label: `sfumato-watermark-${format}`,
+        layout: pipelineLayout,
+        vertex: { module, entryPoint: 'vs' },
+        fragment: { module, entryPoint: 'fs', targets: [{ format }] },
+        primitive: { topology: 'triangle-list' },
+      });
+      pipelines.set(format, p);
+    }
+    return p;
+  };
+  const fieldTex = device.createTexture({
+    label: 'sfumato-watermark-field',
+    size: { width, height },
+    format: 'r32float',
+    usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
+  });
+  const fieldView = fieldTex.createView();
+  const strength = opts.strength ?? DEFAULT_STRENGTH;
+  const setPayload = (p: bigint) => {
+    const f = patternField(width, height, p, strength);
+    device.queue.writeTexture({ texture: fieldTex }, f.buffer, { offset: f.byteOffset, bytesPerRow: width * 4 }, { width, height });
+  };
+  setPayload(payload);
+  const scratch = new Map<GPUTextureFormat, GPUTexture>();
+
+  const encode = (encoder: GPUCommandEncoder, source: GPUTexture, target: GPUTexture) => {
+    if (source.width !== width || source.height !== height || target.width !== width || target.height !== height) {
+      throw new Error(`watermark pass: expected ${width}x${height} textures`);
+    }
+    const bind = device.createBindGroup({
+      layout,
+      entries: [
+        { binding: 0, resource: source.createView() },
+        { binding: 1, resource: fieldView },
+      ],
+    });
+    const pass = encoder.beginRenderPass({
+      label: 'sfumato-watermark',
+      colorAttachments: [{ view: target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
+    });
+    pass.setPipeline(pipelineFor(target.format));
+    pass.setBindGroup(0, bind);
+    pass.draw(3);
+    pass.end();
+  };
+
+  return {
+    width,
+    height,
+    encode,
+    encodeInPlace(encoder, texture) {
+      let s = scratch.get(texture.format);
+      if (!s) {
+        s = device.createTexture({
+          label: 'sfumato-watermark-scratch',
+          size: { width, height },
+          format: texture.format,
+          usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
+        });
+        scratch.set(texture.format, s);
+      }
+      encoder.copyTextureToTexture({ texture }, { texture: s }, { width, height });
+      encode(encoder, s, texture);
+    },
+    setPayload,
+    destroy() {
+      fieldTex.destroy();
+      for (const t of scratch.values()) t.destroy();
+      scratch.clear();
+    },
+  };
+}

@@ -1,0 +1,316 @@
+// `npx vite-node tests/bench/watermark.ts` (npm run bench:watermark): robustness and false-positive
+// benchmark of the invisible watermark. Builds a short watermarked clip from every fixture portrait
+// (768 px long side, 30 frames at 30 fps with a small synthetic zoom/pan, CPU reference embedder,
+// libx264 CRF 18 as the "clip"), attacks each clip with ffmpeg, decodes, detects, then runs the
+// detector on >= 10,000 unwatermarked frames. Prints markdown tables, writes bench-results/watermark.json.
+// Options: --quick (3 portraits, 2,000 false-positive frames), --portraits=N, --fp=N (false-positive
+// frame target), --no-videos (skip the fixture videos in the false-positive run), --no-fp,
+// --out=FILE (default bench-results/watermark.json). Default: 8 portraits (about 15 minutes on 2
+// idle cores); --portraits=12 for all.
+import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { detectWatermark, type WatermarkDetection } from '../../lib/watermark/detect';
+import { clipIdToPayload, FALSE_POSITIVE_BOUND } from '../../lib/watermark/payload';
+import { embedWatermarkRGBA } from '../../lib/watermark/pattern';
+import { cropRGBA, decodeFrames, encodeFrames, ffmpeg, psnr, type RawFrame } from './watermark-media';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const fpTarget = Number(args.find((a) => a.startsWith('--fp='))?.slice(5) ?? (quick ? 2000 : 10000));
+const FIX = '/work/shared/fixtures';
+const TMP = join(tmpdir(), `sfumato-wm-bench-${process.pid}`);
+rmSync(TMP, { recursive: true, force: true });
+mkdirSync(TMP, { recursive: true });
+const FPS = 30;
+const NFRAMES = 30;
+const LONG = 768;
+const SINGLE_FRAMES = 2; // single-frame detections per attacked clip
+const hasConvert = spawnSync('convert', ['-version']).status === 0;
+
+let seed = 20261125;
+const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+
+/** Small zoom/pan of a still, bilinear. */
+function motionFrames(src: RawFrame, n: number): RawFrame[] {
+  const { width: w, height: h, data } = src;
+  const out: RawFrame[] = [];
+  for (let i = 0; i < n; i++) {
+    const ph = (2 * Math.PI * i) / n;
+    const z = 1.02 + 0.015 * Math.sin(ph);
+    const dx = 4 * Math.sin(ph);
+    const dy = 3 * Math.cos(ph);
+    const d = new Uint8ClampedArray(w * h * 4);
+    for (let y = 0; y < h; y++) {
+      const sy = Math.min(h - 1.001, Math.max(0, (y - h / 2) / z + h / 2 + dy));
+      const y0 = Math.floor(sy);
+      const ty = sy - y0;
+      for (let x = 0; x < w; x++) {
+        const sx = Math.min(w - 1.001, Math.max(0, (x - w / 2) / z + w / 2 + dx));
+        const x0 = Math.floor(sx);
+        const tx = sx - x0;
+        const p00 = (y0 * w + x0) * 4;
+        const p10 = p00 + 4;
+        const p01 = p00 + w * 4;
+        const p11 = p01 + 4;
+        const q = (y * w + x) * 4;
+        for (let c = 0; c < 3; c++)
+          d[q + c] = (1 - ty) * ((1 - tx) * data[p00 + c]! + tx * data[p10 + c]!) + ty * ((1 - tx) * data[p01 + c]! + tx * data[p11 + c]!);
+        d[q + 3] = 255;
+      }
+    }
+    out.push({ data: d, width: w, height: h });
+  }
+  return out;
+}
+
+function bitAccuracy(a: bigint | undefined, b: bigint): number {
+  if (a === undefined) return 0.5;
+  let x = BigInt.asUintN(64, a ^ b);
+  let n = 0;
+  while (x) {
+    n += Number(x & 1n);
+    x >>= 1n;
+  }
+  return 1 - n / 64;
+}
+
+interface Attack {
+  name: string;
+  report?: boolean; // "report only" (not part of the >= 99% target)
+  kind: 'video' | 'frame';
+  make: (master: string, out: string, size: { w: number; h: number }) => string;
+}
+
+const x264 = (crf: number) => ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(crf), '-pix_fmt', 'yuv420p'];
+const vfVideo = (vf: string, crf = 23) => (m: string, o: string) => {
+  ffmpeg(['-i', m, '-vf', vf, ...x264(crf), `${o}.mp4`]);
+  return `${o}.mp4`;
+};
+const even = (v: number) => Math.max(2, Math.round(v / 2) * 2);
+const crop = (frac: number) => (m: string, o: string, s: { w: number; h: number }) => {
+  const cw = even(s.w * (1 - frac));
+  const ch = even(s.h * (1 - frac));
+  const x = Math.floor(rnd() * (s.w - cw));
+  const y = Math.floor(rnd() * (s.h - ch));
+  return vfVideo(`crop=${cw}:${ch}:${x}:${y}`)(m, o);
+};
+const frameAt = (m: string, o: string) => {
+  ffmpeg(['-i', m, '-vf', 'select=eq(n\\,20)', '-frames:v', '1', `${o}.png`]);
+  return `${o}.png`;
+};
+
+const ATTACKS: Attack[] = [
+  { name: 'none (clip, H.264 CRF 18)', kind: 'video', make: (m) => m },
+  { name: 'H.264 CRF 23', kind: 'video', make: (m, o) => (ffmpeg(['-i', m, ...x264(23), `${o}.mp4`]), `${o}.mp4`) },
+  { name: 'H.264 CRF 28', kind: 'video', make: (m, o) => (ffmpeg(['-i', m, ...x264(28), `${o}.mp4`]), `${o}.mp4`) },
+  { name: 'H.264 CRF 35', kind: 'video', make: (m, o) => (ffmpeg(['-i', m, ...x264(35), `${o}.mp4`]), `${o}.mp4`) },
+  {
+    name: 'VP9 CRF 36',
+    kind: 'video',
+    make: (m, o) => (
+      ffmpeg(['-i', m, '-c:v', 'libvpx-vp9', '-crf', '36', '-b:v', '0', '-deadline', 'realtime', '-cpu-used', '8', '-pix_fmt', 'yuv420p', `${o}.webm`]),
+      `${o}.webm`
+    ),
+  },
+  { name: 'downscale 50%', kind: 'video', make: vfVideo('scale=trunc(iw/4)*2:trunc(ih/4)*2:flags=bicubic') },
+  { name: 'downscale 25%', report: true, kind: 'video', make: vfVideo('scale=trunc(iw/8)*2:trunc(ih/8)*2:flags=bicubic') },
+  { name: 'crop 10% (keep 90% of w and h)', kind: 'video', make: crop(0.1) },
+  { name: 'crop 20% (keep 80% of w and h)', report: true, kind: 'video', make: crop(0.2) },
+  { name: 'brightness +30%', kind: 'video', make: vfVideo('colorchannelmixer=rr=1.3:gg=1.3:bb=1.3') },
+  { name: 'brightness -30%', kind: 'video', make: vfVideo('colorchannelmixer=rr=0.7:gg=0.7:bb=0.7') },
+  { name: 'contrast +30%', kind: 'video', make: vfVideo('eq=contrast=1.3') },
+  { name: 'contrast -30%', kind: 'video', make: vfVideo('eq=contrast=0.7') },
+  { name: '24 fps', kind: 'video', make: vfVideo('fps=24') },
+  {
+    name: 'animated GIF (12 fps, palettegen)',
+    kind: 'video',
+    make: (m, o) => (ffmpeg(['-i', m, '-vf', 'fps=12,split[a][b];[a]palettegen[p];[b][p]paletteuse', `${o}.gif`]), `${o}.gif`),
+  },
+  { name: 'single frame PNG', kind: 'frame', make: frameAt },
+  {
+    name: 'single frame JPEG q50',
+    kind: 'frame',
+    make: (m, o) => {
+      const png = frameAt(m, `${o}-src`);
+      if (hasConvert) spawnSync('convert', [png, '-quality', '50', `${o}.jpg`]);
+      else ffmpeg(['-i', png, '-q:v', '10', `${o}.jpg`]);
+      return `${o}.jpg`;
+    },
+  },
+  { name: 'downscale 50% + CRF 28', kind: 'video', make: vfVideo('scale=trunc(iw/4)*2:trunc(ih/4)*2:flags=bicubic', 28) },
+];
+
+interface Row {
+  attack: string;
+  report: boolean;
+  clips: number;
+  detected: number;
+  wrongPayload: number;
+  bitAcc: number[];
+  frameDetected: number;
+  frameTotal: number;
+  frameBitAcc: number[];
+  ms: number[];
+}
+const rows = new Map<string, Row>(ATTACKS.map((a) => [a.name, { attack: a.name, report: !!a.report, clips: 0, detected: 0, wrongPayload: 0, bitAcc: [], frameDetected: 0, frameTotal: 0, frameBitAcc: [], ms: [] }]));
+const psnrs: { clip: string; psnr: number }[] = [];
+const t0 = Date.now();
+
+let portraits = readdirSync(join(FIX, 'portraits')).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+const nPortraits = Number(args.find((a) => a.startsWith('--portraits='))?.slice(12) ?? (quick ? 3 : 8));
+portraits = portraits.slice(0, nPortraits);
+const unmarkedClips: string[] = [];
+for (const f of portraits) {
+  const name = f.replace(/\.\w+$/, '');
+  const payload = clipIdToPayload(`bench/${name}`);
+  const still = decodeFrames(join(FIX, 'portraits', f), { maxLong: LONG })[0]!;
+  const frames = motionFrames(still, NFRAMES);
+  const marked = frames.map((fr) => {
+    const d = new Uint8ClampedArray(fr.data);
+    embedWatermarkRGBA(d, fr.width, fr.height, payload);
+    return { data: d, width: fr.width, height: fr.height };
+  });
+  const ps = marked.map((m, i) => psnr(frames[i]!.data, m.data));
+  psnrs.push({ clip: name, psnr: ps.reduce((a, b) => a + b) / ps.length });
+  const master = join(TMP, `${name}-master.mp4`);
+  encodeFrames(marked, FPS, x264(18), master);
+  const clean = join(TMP, `${name}-unmarked.mp4`);
+  encodeFrames(frames, FPS, x264(18), clean);
+  unmarkedClips.push(clean);
+  for (const a of ATTACKS) {
+    const row = rows.get(a.name)!;
+    const out = a.make(master, join(TMP, `${name}-${a.name.replace(/[^a-z0-9]+/gi, '_')}`), { w: still.width, h: still.height });
+    const decoded = decodeFrames(out);
+    const t = performance.now();
+    const det = detectWatermark(decoded);
+    row.ms.push(performance.now() - t);
+    row.clips++;
+    if (det.found && det.payload === payload) row.detected++;
+    if (det.found && det.payload !== payload) row.wrongPayload++;
+    row.bitAcc.push(bitAccuracy(det.payload ?? det.rawPayload, payload));
+    if (a.kind === 'video') {
+      for (let k = 0; k < SINGLE_FRAMES; k++) {
+        const fr = decoded[Math.floor(((k + 0.5) * decoded.length) / SINGLE_FRAMES)]!;
+        const d1 = detectWatermark([fr]);
+        row.frameTotal++;
+        if (d1.found && d1.payload === payload) row.frameDetected++;
+        if (d1.found && d1.payload !== payload) row.wrongPayload++;
+        row.frameBitAcc.push(bitAccuracy(d1.payload ?? d1.rawPayload, payload));
+      }
+    } else {
+      row.frameTotal++;
+      if (det.found && det.payload === payload) row.frameDetected++;
+      row.frameBitAcc.push(bitAccuracy(det.payload ?? det.rawPayload, payload));
+    }
+  }
+  console.log(`${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+const mean = (a: number[]) => (a.length ? a.reduce((x, y) => x + y, 0) / a.length : NaN);
+const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : '-');
+console.log(`\nPSNR (watermarked vs unwatermarked frames, RGB): min ${Math.min(...psnrs.map((p) => p.psnr)).toFixed(2)} dB, mean ${mean(psnrs.map((p) => p.psnr)).toFixed(2)} dB over ${psnrs.length} clips\n`);
+console.log('| attack | clip detection | clip bit acc. | single-frame detection | single-frame bit acc. | wrong payloads | detect ms/clip |');
+console.log('|---|---|---|---|---|---|---|');
+for (const r of rows.values()) {
+  console.log(
+    `| ${r.attack}${r.report ? ' (report)' : ''} | ${pct(r.detected, r.clips)} (${r.detected}/${r.clips}) | ${mean(r.bitAcc).toFixed(3)} | ${pct(r.frameDetected, r.frameTotal)} (${r.frameDetected}/${r.frameTotal}) | ${mean(r.frameBitAcc).toFixed(3)} | ${r.wrongPayload} | ${mean(r.ms).toFixed(0)} |`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// False positives: unwatermarked images, random crops/rescales of them, unwatermarked videos.
+const noFp = args.includes('--no-fp');
+const fp = { frames: 0, detections: 0, clipsChecked: 0, clipDetections: 0, bySource: {} as Record<string, number>, maxSyncZ: 0, ms: [] as number[] };
+const check = (label: string, fr: RawFrame | RawFrame[]) => {
+  const t = performance.now();
+  const d: WatermarkDetection = detectWatermark(Array.isArray(fr) ? fr : [fr]);
+  fp.ms.push(performance.now() - t);
+  fp.maxSyncZ = Math.max(fp.maxSyncZ, d.syncZ ?? 0);
+  if (Array.isArray(fr) && fr.length > 1) {
+    fp.clipsChecked++;
+    if (d.found) fp.clipDetections++;
+  } else {
+    fp.frames++;
+    fp.bySource[label] = (fp.bySource[label] ?? 0) + 1;
+    if (d.found) {
+      fp.detections++;
+      console.log(`FALSE POSITIVE: ${label} payload ${d.payload}`);
+    }
+  }
+};
+const images: string[] = [];
+for (const dir of ['portraits', 'edge', 'c2pa'])
+  for (const f of readdirSync(join(FIX, dir)).sort()) if (/\.(jpe?g|png)$/i.test(f)) images.push(join(FIX, dir, f));
+const videos = readdirSync(join(FIX, 'c2pa')).filter((f) => /\.(mp4|mov)$/i.test(f)).map((f) => join(FIX, 'c2pa', f));
+// Videos first (all frames, large ones decoded at 1280 px), then the unmarked bench clips.
+for (const v of args.includes('--no-videos') || noFp ? [] : quick ? videos.slice(0, 1) : videos) {
+  let frames: RawFrame[];
+  try {
+    frames = decodeFrames(v, { maxLong: 1280 });
+  } catch {
+    continue;
+  }
+  for (const fr of frames) check('c2pa video frames', fr);
+  check('clip', frames);
+}
+for (const c of noFp ? [] : unmarkedClips) {
+  const frames = decodeFrames(c);
+  for (const fr of frames) check('unmarked bench clip frames', fr);
+  check('clip', frames);
+}
+const decodedImages: RawFrame[] = [];
+for (const p of noFp ? [] : images) {
+  try {
+    const full = decodeFrames(p);
+    if (!full.length) continue;
+    check('fixture images (full size)', full[0]!);
+    const small = decodeFrames(p, { maxLong: 1024 })[0]!;
+    decodedImages.push(small);
+  } catch {
+    // not an image (html-disguised-as.jpg) or undecodable: skipped
+  }
+}
+let i = 0;
+while (!noFp && fp.frames < fpTarget && decodedImages.length) {
+  const src = decodedImages[i++ % decodedImages.length]!;
+  const cw = Math.max(64, Math.floor(src.width * (0.3 + 0.7 * rnd())));
+  const ch = Math.max(64, Math.floor(src.height * (0.3 + 0.7 * rnd())));
+  const fr = cropRGBA(src, Math.floor(rnd() * (src.width - cw + 1)), Math.floor(rnd() * (src.height - ch + 1)), Math.min(cw, src.width), Math.min(ch, src.height));
+  check('random crops of fixture images', fr);
+}
+console.log(
+  `\nFalse positives: ${fp.detections} detections in ${fp.frames} unwatermarked frames (${Object.entries(fp.bySource).map(([k, v]) => `${k}: ${v}`).join(', ')}); ` +
+    `${fp.clipDetections} in ${fp.clipsChecked} unwatermarked clips (all frames combined). Max sync z ${fp.maxSyncZ.toFixed(1)}. ` +
+    `Design bound ${FALSE_POSITIVE_BOUND.toExponential(2)} per call. Detector ${mean(fp.ms).toFixed(1)} ms per call (mean).`,
+);
+console.log(`Total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+
+const outFile = args.find((a) => a.startsWith('--out='))?.slice(6) ?? join('bench-results', 'watermark.json');
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(
+  outFile,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      clips: { count: portraits.length, frames: NFRAMES, fps: FPS, longSide: LONG, master: 'libx264 CRF 18' },
+      psnr: psnrs,
+      robustness: [...rows.values()].map((r) => ({
+        attack: r.attack,
+        reportOnly: r.report,
+        clipDetectionRate: r.detected / r.clips,
+        clipBitAccuracy: mean(r.bitAcc),
+        singleFrameDetectionRate: r.frameDetected / r.frameTotal,
+        singleFrameBitAccuracy: mean(r.frameBitAcc),
+        wrongPayloads: r.wrongPayload,
+        detectMsPerClip: mean(r.ms),
+      })),
+      falsePositives: { ...fp, ms: undefined, meanMsPerCall: mean(fp.ms), designBoundPerCall: FALSE_POSITIVE_BOUND },
+      totalSeconds: (Date.now() - t0) / 1000,
+    },
+    null,
+    2,
+  ),
+);
+if (existsSync(TMP)) rmSync(TMP, { recursive: true, force: true });
