@@ -11,6 +11,7 @@ import { loadSource } from '../source/load';
 import { newClipId, putClip, type ClipRecord, type MotionSettings } from '../store/clips';
 import { clipSize, CLIP_FPS, createMp4Encoder } from '../video/encode';
 import { renderLabelLayer } from '../watermark/label';
+import { clipIdToPayload, payloadToHex } from '../watermark/payload';
 
 export interface AnimateInput {
   sourceUrl: string;
@@ -77,7 +78,10 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   const faceOut = { x: face.box.x * scale, y: face.box.y * scale, w: face.box.w * scale, h: face.box.h * scale };
   const { layer } = await renderLabelLayer(width, height, faceOut);
   const rig = buildRig(face, src.bitmap.width, src.bitmap.height);
-  const renderer = await createRenderer({ source: src.bitmap, rig, outWidth: width, outHeight: height, overlay: layer });
+  // The clip's identifier is known before its first frame: the watermark in every frame carries it.
+  const clipId = newClipId();
+  const watermark = clipIdToPayload(clipId);
+  const renderer = await createRenderer({ source: src.bitmap, rig, outWidth: width, outHeight: height, overlay: layer, watermark });
   const performance_ = createPerformance(input.motion);
   const frameCount = Math.round(input.motion.durationS * CLIP_FPS);
   const encoder = await createMp4Encoder(width, height, CLIP_FPS);
@@ -119,7 +123,8 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
 
   const k = src.naturalWidth / src.bitmap.width;
   const summary: Omit<ClipRecord, 'mp4'> = {
-    id: newClipId(),
+    id: clipId,
+    watermarkPayload: payloadToHex(watermark),
     createdAt: Date.now(),
     title: input.title,
     sourceUrl: input.sourceUrl,

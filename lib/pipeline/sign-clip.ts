@@ -8,6 +8,7 @@ import type { CredentialsSummary } from '../store/clips';
 import type { SignRequest } from './animate';
 import { SFUMATO_VERSION } from '../version';
 import { presetName } from '../motion/catalog';
+import { WATERMARK_ALG } from '../watermark/payload';
 
 /** Sources up to this size travel into the manifest as an ingredient (keeping their own credentials). */
 const MAX_INGREDIENT_BYTES = 20 * 1024 * 1024;
@@ -26,6 +27,7 @@ export async function signGeneratedClip(req: SignRequest): Promise<{ bytes: Uint
       mimeType: 'video/mp4',
       clipThumbnailJpeg: req.clipThumbnailJpeg,
       createdAt,
+      watermark: { payloadHex: req.clip.watermarkPayload, alg: WATERMARK_ALG },
       source: {
         title: req.clip.title,
         url: /^https?:/.test(req.clip.sourceUrl) ? req.clip.sourceUrl : undefined,

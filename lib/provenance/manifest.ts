@@ -40,6 +40,8 @@ export interface ClipProvenanceMeta {
     /** Small JPEG of the source image. */
     thumbnailJpeg?: Uint8Array;
   };
+  /** Sfumato's invisible watermark in every frame: its payload (64 bits, hex) and algorithm name. */
+  watermark?: { payloadHex: string; alg: string };
 }
 
 export interface ManifestResource {
@@ -69,6 +71,24 @@ function newInstanceId(): string {
 }
 
 /** Build the manifest definition and resources for one clip. */
+/** The action saying an invisible watermark was added, so that a stripped copy can be traced. */
+function watermarkedAction(w: { payloadHex: string }, agent: { name: string; version: string }): Action {
+  return {
+    action: 'c2pa.watermarked',
+    softwareAgent: agent,
+    description: `Invisible watermark added to every frame (payload ${w.payloadHex}); the frames also carry a visible "AI-generated" label.`,
+  } as Action;
+}
+
+/** A soft binding: the watermark payload, which survives where this manifest is stripped. */
+function softBindingAssertion(w: { payloadHex: string; alg: string }) {
+  const bytes = w.payloadHex.match(/../g)!.map((h) => parseInt(h, 16));
+  return {
+    label: 'c2pa.soft-binding',
+    data: { alg: w.alg, blocks: [{ scope: {}, value: btoa(String.fromCharCode(...bytes)) }] },
+  };
+}
+
 export function buildClipManifest(meta: ClipProvenanceMeta, opts: { instanceId?: string } = {}): ClipManifestPlan {
   const agent = { name: GENERATOR_NAME, version: meta.generatorVersion };
   const resources: ManifestResource[] = [];
@@ -106,7 +126,8 @@ export function buildClipManifest(meta: ClipProvenanceMeta, opts: { instanceId?:
     instance_id: opts.instanceId ?? newInstanceId(),
     ingredients: [sourceIngredient],
     assertions: [
-      { label: 'c2pa.actions', data: { actions: [created] } },
+      { label: 'c2pa.actions', data: { actions: meta.watermark ? [created, watermarkedAction(meta.watermark, agent)] : [created] } },
+      ...(meta.watermark ? [softBindingAssertion(meta.watermark)] : []),
       {
         label: 'cawg.training-mining',
         data: {

@@ -1,5 +1,6 @@
 import type { FrameRenderer, Rig } from './types';
 import { compositeOverlay, rasterizeMesh, restUvs, type RgbaImage } from './raster';
+import { addPatternField, patternField } from '../watermark/pattern';
 import { CpuFrame } from './frame-buffer';
 import { bitmapPixels, overlayPixels, prefilterSource } from './source';
 
@@ -10,6 +11,8 @@ export interface CpuRendererOptions {
   outHeight: number;
   /** Same size as the output, straight-alpha RGBA (e.g. the visible label). */
   overlay?: ImageBitmap;
+  /** Invisible watermark payload, added after the label (the same field as the GPU pass). */
+  watermark?: bigint;
 }
 
 /** CPU fallback: rasterises the same mesh as the WebGPU renderer into a 2D OffscreenCanvas. */
@@ -28,6 +31,7 @@ export async function createCpuRenderer(opts: CpuRendererOptions): Promise<Frame
   const frame = out.image;
   const frame32 = new Uint32Array(frame.data.buffer);
   const dst: RgbaImage = { width: outWidth, height: outHeight, data: frame.data };
+  const wmField = opts.watermark !== undefined ? patternField(outWidth, outHeight, opts.watermark) : null;
   const uvs = restUvs(rig.rest, rig.width, rig.height);
   const scaled = new Float32Array(rig.rest.length);
   const sx = outWidth / rig.width;
@@ -48,6 +52,7 @@ export async function createCpuRenderer(opts: CpuRendererOptions): Promise<Frame
       frame32.fill(0xff000000); // opaque black (little-endian RGBA) where nothing is drawn
       rasterizeMesh(dst, src, scaled, uvs, rig.indices);
       if (overlay) compositeOverlay(dst, overlay);
+      if (wmField) addPatternField(frame.data, wmField);
       out.touch();
     },
     destroy() {

@@ -1,3 +1,4 @@
+import { createWatermarkPass } from '../watermark/embed-gpu';
 import { CpuFrame } from './frame-buffer';
 import type { FrameRenderer, Rig } from './types';
 import { MESH_WGSL, OVERLAY_WGSL } from './shaders';
@@ -5,6 +6,8 @@ import { restUvs } from './raster';
 import { bitmapPixels, overlayPixels, prefilterSource } from './source';
 
 export interface WebGpuRendererOptions {
+  /** Invisible watermark payload embedded in every frame after the label (see lib/watermark). */
+  watermark?: bigint;
   /** A device to use; one is requested (and owned by the renderer) when omitted. */
   device?: GPUDevice;
   source: ImageBitmap;
@@ -99,6 +102,13 @@ export async function createWebGpuRenderer(
   if (owned) bitmap.close();
   const srcTex = uploadRgba(device, srcPixels);
 
+  // With a watermark, the mesh and label are drawn into `scene`, then the watermark pass writes the
+  // final frame into the canvas texture (or the read-back target).
+  const wmPass = opts.watermark !== undefined ? createWatermarkPass(device, outWidth, outHeight, opts.watermark) : null;
+  const scene = wmPass
+    ? device.createTexture({ size: [outWidth, outHeight], format, usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING })
+    : null;
+
   let ovTex: GPUTexture | null = null;
   if (opts.overlay) ovTex = uploadRgba(device, overlayPixels(opts.overlay, outWidth, outHeight));
 
@@ -184,7 +194,8 @@ export async function createWebGpuRenderer(
       if (positions.length !== nVerts * 2) throw new Error('positions length does not match the rig');
       device.queue.writeBuffer(posBuf, 0, positions as Float32Array<ArrayBuffer>);
       const enc = device.createCommandEncoder();
-      const view = context ? context.getCurrentTexture().createView() : target!.createView();
+      const finalTex = context ? context.getCurrentTexture() : target!;
+      const view = (scene ?? finalTex).createView();
       const pass = enc.beginRenderPass({
         colorAttachments: [{ view, loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
       });
@@ -200,6 +211,7 @@ export async function createWebGpuRenderer(
         pass.draw(3);
       }
       pass.end();
+      if (wmPass && scene) wmPass.encode(enc, scene, finalTex);
       if (context) {
         device.queue.submit([enc.finish()]);
         await device.queue.onSubmittedWorkDone();
@@ -225,6 +237,8 @@ export async function createWebGpuRenderer(
       uniBuf.destroy();
       srcTex.destroy();
       ovTex?.destroy();
+      scene?.destroy();
+      wmPass?.destroy();
       target?.destroy();
       readBuf?.destroy();
       try {

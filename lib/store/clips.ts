@@ -49,6 +49,8 @@ export interface ClipRecord {
   renderer: 'webgpu' | 'cpu';
   mp4: Blob;
   poster: Blob;
+  /** The invisible watermark's 64-bit payload in every frame (hex), derived from the id. */
+  watermarkPayload: string;
   timings: ClipTimings;
   /** Signed with content credentials (always true for stored clips: unsigned clips are never kept). */
   signed: boolean;

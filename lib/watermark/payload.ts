@@ -40,6 +40,8 @@ export function keyedRandom(key: string): () => number {
 }
 
 export const WATERMARK_KEY = 'sfumato/invisible-watermark/v1';
+/** The name recorded in the manifest's soft-binding assertion. */
+export const WATERMARK_ALG = 'org.sfumato.watermark.1';
 
 const WHITEN: Uint8Array = (() => {
   const rnd = keyedRandom(`${WATERMARK_KEY}/whiten`);

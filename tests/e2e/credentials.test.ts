@@ -11,6 +11,10 @@ import { startSite, type TestSite } from './support/server';
 import { animateTarget, openSingle } from './support/animate';
 import { readStoredClips, type StoredClip } from './support/clips';
 import { readC2paInNode } from './support/c2pa-node';
+import { decodeFrames } from './support/clips';
+import { inspectFiles } from './support/inspect';
+import { detectWatermark } from '@/lib/watermark/detect';
+import { clipIdToPayload, payloadToHex } from '@/lib/watermark/payload';
 import { makeLeaf, type BadOptions } from '../support/certs';
 import { REFUSAL } from '@/lib/provenance/certificates';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -127,6 +131,40 @@ describe('content credentials of a generated clip', () => {
     const r2 = await readC2paInNode(t2, 'video/mp4', rootPem);
     expect(r2.state).toBe('Invalid');
     expect(r2.failures).toContain('claimSignature.mismatch');
+  });
+
+  it('carries the invisible watermark in its frames, recorded in the manifest as a soft binding', async () => {
+    const payload = clipIdToPayload(clip.id);
+    expect(clip.watermarkPayload).toBe(payloadToHex(payload));
+    const { frames, width, height } = decodeFrames(clip.mp4, clip.width, clip.height);
+    const d = detectWatermark(frames.map((data) => ({ data, width, height, channels: 3 as const })));
+    expect(d.found).toBe(true);
+    expect(d.payload).toBe(payload);
+    expect(d.falsePositiveProbability).toBeLessThan(1e-9);
+    // A single frame, as a screenshot would be, also carries it.
+    const one = detectWatermark([{ data: frames[45]!, width, height, channels: 3 }]);
+    expect(one.found ? one.payload : payload).toBe(payload);
+
+    const { store, state } = await readC2paInNode(clip.mp4, 'video/mp4', rootPem);
+    expect(state).toBe('Trusted');
+    const m = store.manifests[store.active_manifest];
+    const actions = m.assertions.find((a: any) => a.label.startsWith('c2pa.actions')).data.actions;
+    expect(actions.map((a: any) => a.action)).toEqual(['c2pa.created', 'c2pa.watermarked']);
+    const soft = m.assertions.find((a: any) => a.label.startsWith('c2pa.soft-binding'));
+    expect(soft.data.alg).toBe('org.sfumato.watermark.1');
+    expect(Buffer.from(soft.data.blocks[0].value, 'base64').toString('hex')).toBe(clip.watermarkPayload);
+  });
+
+  it('is recognised by the inspector: AI-generated, signed, made with Sfumato, matched to the gallery', async () => {
+    const panel = await openExtensionPage(b, 'sidepanel.html#tab=inspect');
+    await panel.setViewportSize({ width: 420, height: 1100 });
+    const [card] = await inspectFiles(panel, [{ name: 'lincoln-gentle-life.mp4', mimeType: 'video/mp4', buffer: Buffer.from(clip.mp4) }], 120_000);
+    expect(card!.verdict).toMatch(/AI-generated\. Signed by Sfumato user, unchanged since signing\./);
+    expect(card!.watermark ?? '').toMatch(/Made with Sfumato/);
+    expect(card!.watermark ?? '').toContain(clip.watermarkPayload);
+    expect(card!.watermark ?? '').toMatch(/your clip/);
+    await panel.screenshot({ path: join(ARTIFACTS, 'inspect-own-clip.png'), fullPage: true });
+    await panel.close();
   });
 
   it("keeps the source artwork's own content credentials in its ingredient", async () => {
