@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { msg, parseMessage, STAGE_LABELS, type Message } from '@/lib/messages/protocol';
 import { getClip, listClips, type ClipRecord } from '@/lib/store/clips';
 import { ClipDetails } from './ClipDetails';
+import { Gallery } from './Gallery';
 import { Inspect } from './Inspect';
 import { Settings } from './Settings';
 
@@ -72,6 +73,12 @@ export function App() {
     void chrome.runtime.sendMessage(msg({ to: 'background', type: 'reanimate', clipId: clip.id, faceIndex: faceIndex ?? clip.faceIndex, motion }));
   };
 
+  /** Gallery's "Animate again": the same source, face and motion settings; arrives as 'clip-saved'. */
+  const animateAgain = (c: ClipRecord) => {
+    setStatus(msg({ to: 'panel', type: 'job-status', jobId: 'pending', stage: 'source', fraction: 0 }));
+    void chrome.runtime.sendMessage(msg({ to: 'background', type: 'reanimate', clipId: c.id, motion: c.motion }));
+  };
+
   return (
     <>
       <header>
@@ -95,29 +102,22 @@ export function App() {
         {tab === 'inspect' && <Inspect />}
         {tab === 'settings' && <Settings />}
         {tab === 'gallery' && (
-          <ul class="gallery">
-            {clips.length === 0 && <li class="empty">No clips yet.</li>}
-            {clips.map((c) => (
-              <li key={c.id}>
-                <button onClick={() => { setClip(c); setTab('studio'); }}>
-                  <Poster blob={c.poster} alt={c.title} />
-                  <span class="t">{c.title}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
+          <Gallery
+            clips={clips}
+            onChanged={async () => {
+              await refresh();
+              // Keep Studio in step with a renamed, deleted or restored clip.
+              if (clip) setClip((await getClip(clip.id)) ?? null);
+            }}
+            onOpen={(c) => {
+              setClip(c);
+              setTab('studio');
+            }}
+            onAnimateAgain={animateAgain}
+            busy={!!status && !status.error}
+          />
         )}
       </main>
     </>
   );
-}
-
-function Poster(props: { blob: Blob; alt: string }) {
-  const [url, setUrl] = useState<string>('');
-  useEffect(() => {
-    const u = URL.createObjectURL(props.blob);
-    setUrl(u);
-    return () => URL.revokeObjectURL(u);
-  }, [props.blob]);
-  return url ? <img src={url} alt={props.alt} /> : null;
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { presetName } from '@/lib/motion/catalog';
 import type { ClipRecord, MotionSettings } from '@/lib/store/clips';
+import { downloadClip, downloadName } from './Gallery';
 import { MotionControls } from './MotionControls';
 
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
@@ -15,6 +16,7 @@ export function ClipDetails(props: {
   const { clip } = props;
   const [url, setUrl] = useState('');
   const [posterUrl, setPosterUrl] = useState('');
+  const [downloadError, setDownloadError] = useState<string | null>(null);
   useEffect(() => {
     const u = URL.createObjectURL(clip.mp4);
     const p = URL.createObjectURL(clip.poster);
@@ -48,6 +50,26 @@ export function ClipDetails(props: {
       <p style={{ margin: '0 0 6px' }}>
         <span class="badge">AI-generated</span> {clip.signed ? 'Signed with content credentials' : 'Not signed'}
       </p>
+      {clip.signed && (
+        <p class="gallery-download" style={{ margin: '0 0 6px' }}>
+          <button
+            type="button"
+            data-testid="download-clip"
+            title={`Download ${downloadName(clip)} (signed with content credentials)`}
+            onClick={() => {
+              setDownloadError(null);
+              downloadClip(clip).catch((e: Error) => setDownloadError(`Could not download: ${e.message}`));
+            }}
+          >
+            Download MP4
+          </button>
+        </p>
+      )}
+      {downloadError && (
+        <div class="error" role="alert">
+          {downloadError}
+        </div>
+      )}
       {clip.credentials && (
         <div class="credentials" data-testid="credentials">
           <h3>Content credentials</h3>

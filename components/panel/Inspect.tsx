@@ -3,7 +3,7 @@
 // page ("Check content credentials": the background writes chrome.storage.session.inspectRequest).
 import '@/lib/provenance/wasm-asset';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { readCredentials, type CredentialsReport } from '@/lib/provenance/read';
+import { emptyReport, readCredentials, type CredentialsReport } from '@/lib/provenance/read';
 import { fetchMedium, FetchFailure } from '@/lib/inspect/fetch';
 import { formatBytes, sniffMedia, type MediaKind } from '@/lib/inspect/sniff';
 import { trustAnchorsPem } from '@/lib/inspect/trust';
@@ -256,29 +256,7 @@ function newItem(p: Pick<Item, 'name' | 'origin' | 'blob'> & Partial<Item>): Ite
 }
 
 function unsupportedReport(message: string): CredentialsReport {
-  return {
-    state: 'error',
-    signer: null,
-    signedAt: null,
-    claimGenerator: null,
-    title: null,
-    aiGenerated: false,
-    actionDescriptions: [],
-    doNotTrain: false,
-    sourceArtwork: null,
-    validation: { success: [], informational: [], failure: [] },
-    error: message,
-    errorKind: 'unsupported-format',
-    rawError: null,
-    remoteManifestUrl: null,
-    activeFailure: [],
-    signatureAlgorithm: null,
-    actions: [],
-    aiInvolvement: null,
-    ingredients: [],
-    thumbnail: null,
-    manifestCount: 0,
-  };
+  return emptyReport('error', message, 'unsupported-format');
 }
 
 function Elapsed(props: { since: number }) {

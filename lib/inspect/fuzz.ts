@@ -1,20 +1,13 @@
 // Deterministic mutations of media files for robustness tests of the inspector (bit flips,
 // truncations, swapped segments/boxes, appended junk...). Pure; used by tests only.
+import { createRng } from '../motion/curves';
 
 export type Mutation = 'bitflip' | 'bitflip-manifest' | 'truncate' | 'swap' | 'append' | 'overwrite' | 'duplicate' | 'insert';
 export const MUTATIONS: Mutation[] = ['bitflip', 'bitflip-manifest', 'truncate', 'swap', 'append', 'overwrite', 'duplicate', 'insert'];
 
 /** mulberry32: small, seeded, reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG for reproducible mutations (the motion module's mulberry32). */
+export const rng = createRng;
 
 const int = (r: () => number, n: number) => Math.floor(r() * Math.max(1, n));
 

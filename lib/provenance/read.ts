@@ -109,7 +109,12 @@ export interface IngredientNode {
   children: IngredientNode[];
 }
 
-function emptyReport(state: CredentialsState, error: string | null = null): CredentialsReport {
+/** A report with no credentials in it: none found, or an error explained in `error`. */
+export function emptyReport(
+  state: CredentialsState,
+  error: string | null = null,
+  errorKind: CredentialsReport['errorKind'] = null,
+): CredentialsReport {
   return {
     state,
     signer: null,
@@ -122,7 +127,7 @@ function emptyReport(state: CredentialsState, error: string | null = null): Cred
     sourceArtwork: null,
     validation: { success: [], informational: [], failure: [] },
     error,
-    errorKind: null,
+    errorKind,
     rawError: null,
     remoteManifestUrl: null,
     activeFailure: [],

@@ -74,3 +74,34 @@ export async function listClips(): Promise<ClipRecord[]> {
   const all = await tx<ClipRecord[]>('clips', 'readonly', (s) => request(s.index('createdAt').getAll()) as Promise<ClipRecord[]>);
   return all.reverse();
 }
+
+/** Longest title kept (the title is shown and used in file names, never signed again). */
+export const MAX_TITLE_LENGTH = 200;
+
+/**
+ * Give a clip a new title, read and written in one transaction. Only the stored title changes:
+ * the signed MP4 (and the source title recorded in its credentials) stays byte for byte as made.
+ * Resolves with the updated record; rejects if the clip is gone or the title is empty.
+ */
+export function renameClip(id: string, title: string): Promise<ClipRecord> {
+  const t = title.replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE_LENGTH);
+  if (!t) return Promise.reject(new Error('A title cannot be empty.'));
+  return tx<ClipRecord>('clips', 'readwrite', (s) =>
+    new Promise<ClipRecord>((resolve, reject) => {
+      const get = s.get(id);
+      get.onerror = () => reject(get.error);
+      get.onsuccess = () => {
+        const clip = get.result as ClipRecord | undefined;
+        if (!clip) return reject(new Error(`No clip ${id}.`));
+        const next = { ...clip, title: t };
+        s.put(next);
+        resolve(next);
+      };
+    }),
+  );
+}
+
+/** Bytes the clips take in the store (signed MP4s and posters). */
+export function clipsBytes(clips: Pick<ClipRecord, 'mp4' | 'poster'>[]): number {
+  return clips.reduce((n, c) => n + (c.mp4?.size ?? 0) + (c.poster?.size ?? 0), 0);
+}
