@@ -5,7 +5,8 @@ import preact from '@preact/preset-vite';
 export default defineConfig({
   srcDir: '.',
   entrypointsDir: 'entrypoints',
-  outDir: '.output',
+  // SFUMATO_OUT_DIR lets parallel work build side by side; the tests read the same variable.
+  outDir: process.env.SFUMATO_OUT_DIR ?? '.output',
   vite: () => ({
     plugins: [preact()],
     build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

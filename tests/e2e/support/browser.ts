@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const BUILT_EXTENSION_DIR = resolve(import.meta.dirname, '../../../.output/chrome-mv3');
+export const BUILT_EXTENSION_DIR = resolve(import.meta.dirname, '../../..', process.env.SFUMATO_OUT_DIR ?? '.output', 'chrome-mv3');
 
 /**
  * The built extension, byte for byte, with one manifest line added for tests: host access to
