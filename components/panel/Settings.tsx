@@ -1,6 +1,7 @@
-// Settings: the signing identity shown as the signer of every clip. Name it, see when it
+// Settings: the visible label's place and look (LabelSettings), and the signing identity shown as the signer of every clip. Name it, see when it
 // expires, import your own certificate, export the local root so others can choose to trust it.
 import { useEffect, useState } from 'preact/hooks';
+import { LabelSettings } from './LabelSettings';
 import {
   exportRootPem,
   getOrCreateIdentity,
@@ -80,6 +81,7 @@ export function Settings() {
 
   return (
     <section class="settings">
+      <LabelSettings />
       <h2>Signing identity</h2>
       <p class="help">Every clip Sfumato makes is signed with content credentials that declare it AI-generated. This is the name they show as the signer.</p>
       {identity && (

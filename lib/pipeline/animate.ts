@@ -11,6 +11,7 @@ import { loadSource } from '../source/load';
 import { newClipId, putClip, type ClipRecord, type MotionSettings } from '../store/clips';
 import { clipSize, CLIP_FPS, createMp4Encoder } from '../video/encode';
 import { renderLabelLayer } from '../watermark/label';
+import { getLabelOptions } from '../store/label-settings';
 import { clipIdToPayload, payloadToHex } from '../watermark/payload';
 
 export interface AnimateInput {
@@ -76,7 +77,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   const { width, height } = clipSize(src.bitmap.width, src.bitmap.height);
   const scale = width / src.bitmap.width;
   const faceOut = { x: face.box.x * scale, y: face.box.y * scale, w: face.box.w * scale, h: face.box.h * scale };
-  const { layer } = await renderLabelLayer(width, height, faceOut);
+  const { layer } = await renderLabelLayer(width, height, faceOut, await getLabelOptions());
   const rig = buildRig(face, src.bitmap.width, src.bitmap.height);
   // The clip's identifier is known before its first frame: the watermark in every frame carries it.
   const clipId = newClipId();

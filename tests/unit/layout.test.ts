@@ -40,3 +40,23 @@ describe('overlay progress', () => {
     expect(seq.at(-1)).toBeCloseTo(1);
   });
 });
+
+describe('label options', () => {
+  it('keeps known values and replaces anything else with the default', async () => {
+    const { sanitizeLabelOptions, DEFAULT_LABEL_OPTIONS } = await import('@/lib/watermark/label');
+    expect(sanitizeLabelOptions({ placement: 'top-left', style: 'light', size: 'large' })).toEqual({ placement: 'top-left', style: 'light', size: 'large' });
+    expect(sanitizeLabelOptions({ placement: 'middle', style: 'invisible', size: 'tiny', off: true })).toEqual(DEFAULT_LABEL_OPTIONS);
+    expect(sanitizeLabelOptions(null)).toEqual(DEFAULT_LABEL_OPTIONS);
+    expect(sanitizeLabelOptions('top-left')).toEqual(DEFAULT_LABEL_OPTIONS);
+  });
+
+  it('never lays the label out below 5% of the shorter side, whatever size is asked for', () => {
+    for (const f of [0, 0.01, 0.05, 0.06, 0.09]) {
+      const l = layoutLabel(1000, 700, 'top-left', 6, f);
+      expect(l.h / 700).toBeGreaterThanOrEqual(LABEL_MIN_FRACTION);
+      expect(l.x).toBeGreaterThan(0);
+      expect(l.y).toBeGreaterThan(0);
+    }
+    expect(layoutLabel(1000, 700, 'top-left', 6, 0.09).h).toBe(Math.ceil(700 * 0.09));
+  });
+});

@@ -122,3 +122,11 @@ export function landmarkBox(lm: ArrayLike<number>, indices: number[], pad = 0.3)
 /** MediaPipe eye contour landmarks (left and right eye). */
 export const LEFT_EYE = [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246];
 export const RIGHT_EYE = [263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466];
+
+/** Write frame `index` of a video as a PNG (to look at in artifacts). */
+export function saveFramePng(bytes: Uint8Array, index: number, path: string, ext = 'mp4'): void {
+  const dir = mkdtempSync(join(tmpdir(), 'sfumato-frame-'));
+  const file = join(dir, `in.${ext}`);
+  writeFileSync(file, bytes);
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', file, '-vf', `select=eq(n\\,${index})`, '-frames:v', '1', path]);
+}
