@@ -55,6 +55,8 @@ export function App() {
       const id = changes.lastClipId?.newValue as string | undefined;
       if (id) void showClip(id);
       if (changes[INSPECT_REQUEST_KEY]?.newValue) setTab('inspect');
+      // A page video chosen with "Use as motion for Sfumato" is shown in the Studio.
+      if (changes.driverRequest?.newValue) setTab('studio');
     };
     void chrome.storage.session.get(INSPECT_REQUEST_KEY).then((v) => {
       const req = v[INSPECT_REQUEST_KEY] as { at?: number } | undefined;
@@ -70,7 +72,7 @@ export function App() {
   const reanimate = (faceIndex?: number, motion?: ClipRecord['motion']) => {
     if (!clip) return;
     setStatus(msg({ to: 'panel', type: 'job-status', jobId: 'pending', stage: 'source', fraction: 0 }));
-    void chrome.runtime.sendMessage(msg({ to: 'background', type: 'reanimate', clipId: clip.id, faceIndex: faceIndex ?? clip.faceIndex, motion }));
+    void chrome.runtime.sendMessage(msg({ to: 'background', type: 'reanimate', clipId: clip.id, faceIndex: faceIndex ?? clip.faceIndex, motion, driverId: motion?.driver?.id }));
   };
 
   /** Gallery's "Animate again": the same source, face and motion settings; arrives as 'clip-saved'. */

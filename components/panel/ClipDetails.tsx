@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { presetName } from '@/lib/motion/catalog';
+import { motionName } from '@/lib/motion/catalog';
 import type { ClipRecord, MotionSettings } from '@/lib/store/clips';
-import { downloadClip, downloadName } from './Gallery';
+import { ExportPanel, fillClipDrag } from './Export';
 import { MotionControls } from './MotionControls';
 
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
@@ -16,7 +16,6 @@ export function ClipDetails(props: {
   const { clip } = props;
   const [url, setUrl] = useState('');
   const [posterUrl, setPosterUrl] = useState('');
-  const [downloadError, setDownloadError] = useState<string | null>(null);
   useEffect(() => {
     const u = URL.createObjectURL(clip.mp4);
     const p = URL.createObjectURL(clip.poster);
@@ -45,31 +44,24 @@ export function ClipDetails(props: {
   };
   return (
     <section class="clip" data-clip-id={clip.id}>
-      {url && <video src={url} autoplay loop muted playsInline controls aria-label={`${clip.title}, animated (AI-generated)`} />}
+      {url && (
+        <video
+          src={url}
+          autoplay
+          loop
+          muted
+          playsInline
+          controls
+          draggable={clip.signed}
+          onDragStart={(e) => clip.signed && e.dataTransfer && fillClipDrag(e.dataTransfer, clip, url)}
+          aria-label={`${clip.title}, animated (AI-generated)`}
+        />
+      )}
       <h2 style={{ fontSize: '15px', margin: '8px 0 4px' }}>{clip.title}</h2>
       <p style={{ margin: '0 0 6px' }}>
         <span class="badge">AI-generated</span> {clip.signed ? 'Signed with content credentials' : 'Not signed'}
       </p>
-      {clip.signed && (
-        <p class="gallery-download" style={{ margin: '0 0 6px' }}>
-          <button
-            type="button"
-            data-testid="download-clip"
-            title={`Download ${downloadName(clip)} (signed with content credentials)`}
-            onClick={() => {
-              setDownloadError(null);
-              downloadClip(clip).catch((e: Error) => setDownloadError(`Could not download: ${e.message}`));
-            }}
-          >
-            Download MP4
-          </button>
-        </p>
-      )}
-      {downloadError && (
-        <div class="error" role="alert">
-          {downloadError}
-        </div>
-      )}
+      {clip.signed ? <ExportPanel clip={clip} /> : <p class="error" role="alert">This clip is not signed, so it cannot be exported.</p>}
       {clip.credentials && (
         <div class="credentials" data-testid="credentials">
           <h3>Content credentials</h3>
@@ -92,7 +84,10 @@ export function ClipDetails(props: {
       {props.onRegenerate && <MotionControls initial={clip.motion} onRegenerate={props.onRegenerate} busy={props.busy} />}
       <dl>
         <dt>Motion</dt>
-        <dd>{presetName(clip.motion.preset)} · {clip.durationS.toFixed(1)} s · seed {clip.motion.seed}</dd>
+        <dd>
+          {clip.motion.driver ? `Driven by ${clip.motion.driver.title}` : motionName(clip.motion)} · {clip.durationS.toFixed(1)} s
+          {clip.motion.driver ? (clip.audio ? ' · with its sound' : '') : ` · seed ${clip.motion.seed}`}
+        </dd>
         <dt>Video</dt>
         <dd>
           {clip.width}×{clip.height} · {clip.fps} fps · H.264 MP4 · {(clip.mp4.size / 1e6).toFixed(2)} MB

@@ -1,17 +1,21 @@
 // The Gallery: every clip kept, newest first, with rename, download, "Animate again" and delete
 // with Undo. Downloads hand out exactly the stored, signed MP4 (ARCHITECTURE invariant 1).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { presetName } from '@/lib/motion/catalog';
+import { motionName } from '@/lib/motion/catalog';
 import { clipsBytes, putClip, deleteClip, renameClip, type ClipRecord } from '@/lib/store/clips';
 import { clipFilename } from '@/lib/store/filenames';
+import { exportsBytes } from '@/lib/store/exports';
+import { fillClipDrag } from './Export';
 
 const UNDO_MS = 8000;
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export const fmtBytes = (n: number) =>
   n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} kB` : `${n} B`;
 
 export const downloadName = (clip: Pick<ClipRecord, 'title' | 'motion' | 'createdAt'>) =>
-  clipFilename(clip.title, presetName(clip.motion.preset), clip.createdAt);
+  clipFilename(clip.title, motionName(clip.motion), clip.createdAt);
 
 /**
  * Download a clip's stored MP4, the signed original, under a meaningful name. Refuses a record
@@ -59,10 +63,12 @@ export function Gallery(props: {
   const [undo, setUndo] = useState(pendingUndo);
   const [error, setError] = useState<string | null>(null);
   const [quota, setQuota] = useState<{ usage?: number; quota?: number } | null>(null);
+  const [exportsUsed, setExportsUsed] = useState(0);
   const used = clipsBytes(clips);
 
   useEffect(() => {
     void navigator.storage?.estimate?.().then(setQuota, () => setQuota(null));
+    void exportsBytes().then(setExportsUsed, () => setExportsUsed(0));
   }, [clips.length, used]);
 
   // Forget the deleted clip once its Undo has run out.
@@ -120,7 +126,8 @@ export function Gallery(props: {
   return (
     <section class="gallery gallery-view" aria-label="Gallery">
       <p class="gallery-usage" data-testid="gallery-usage">
-        {fmtBytes(used)} used by {clips.length} {clips.length === 1 ? 'clip' : 'clips'}
+        {fmtBytes(used + exportsUsed)} used by {clips.length} {clips.length === 1 ? 'clip' : 'clips'}
+        {exportsUsed > 0 && <> (exports {fmtBytes(exportsUsed)})</>}
         {free != null && free >= 0 && <> · {fmtBytes(free)} available</>}
       </p>
       {undo && (
@@ -198,7 +205,20 @@ function GalleryItem(props: {
   const made = new Date(clip.createdAt);
   return (
     <li class="gallery-item" data-clip-id={clip.id}>
-      <button type="button" class="gallery-open" onClick={props.onOpen} title={`Open “${clip.title}” in Studio`}>
+      <button
+        type="button"
+        class="gallery-open"
+        onClick={props.onOpen}
+        title={`Open “${clip.title}” in Studio, or drag the signed clip into another application`}
+        draggable={clip.signed}
+        onDragStart={(e) => {
+          if (!clip.signed || !e.dataTransfer) return;
+          // The blob URL must outlive the drop (Chrome reads DownloadURL after the drag ends).
+          const url = URL.createObjectURL(clip.mp4);
+          setTimeout(() => URL.revokeObjectURL(url), 5 * 60_000);
+          fillClipDrag(e.dataTransfer, clip, url);
+        }}
+      >
         <Poster blob={clip.poster} alt={`${clip.title} (AI-generated clip)`} />
       </button>
       <div class="gallery-body">
@@ -222,7 +242,7 @@ function GalleryItem(props: {
           </button>
         )}
         <p class="gallery-meta">
-          {presetName(clip.motion.preset)} · {clip.durationS.toFixed(1)} s ·{' '}
+          {capitalize(motionName(clip.motion))} · {clip.durationS.toFixed(1)} s ·{' '}
           <time dateTime={made.toISOString()}>{made.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })}</time>
         </p>
         <div class="gallery-actions">

@@ -1,8 +1,11 @@
-// Studio controls: choose a motion preset, its strength, loop length and seed, then regenerate the
-// clip from the same source (the background animates it again and the new clip replaces this one).
+// Studio controls: choose where the motion comes from (a preset, or a driving video: a file, a
+// webcam recording or a page video), its strength, loop length and seed, then regenerate the clip
+// from the same source (the background animates it again and the new clip replaces this one).
 import { useEffect, useState } from 'preact/hooks';
 import { PRESETS, type MotionSettings, type PresetId } from '@/lib/motion/catalog';
 import { MAX_DURATION_S, MIN_DURATION_S } from '@/lib/motion/curves';
+import { DRIVER_REQUEST_KEY, driverRef, getDriver, type DriverRecord, type DriverRequest } from '@/lib/store/drivers';
+import { DriverPicker } from './DriverPicker';
 
 export interface MotionControlsProps {
   /** Settings of the clip shown: the starting values. */
@@ -23,29 +26,79 @@ export function MotionControls(props: MotionControlsProps) {
   const [intensity, setIntensity] = useState(initial.intensity ?? 1);
   const [durationS, setDurationS] = useState(initial.durationS);
   const [seed, setSeed] = useState(initial.seed);
+  const startWithWebcam = typeof location !== 'undefined' && new URLSearchParams(location.hash.slice(1)).get('webcam') === '1';
+  const [source, setSource] = useState<'preset' | 'video'>(initial.driver || startWithWebcam ? 'video' : 'preset');
+  const [driver, setDriver] = useState<DriverRecord | null>(null);
+  const [driverError, setDriverError] = useState<string | null>(null);
   // A different clip shown: start again from its settings.
   useEffect(() => {
     setPreset(initial.preset);
     setIntensity(initial.intensity ?? 1);
     setDurationS(initial.durationS);
     setSeed(initial.seed);
-  }, [initial.preset, initial.intensity, initial.durationS, initial.seed]);
+    if (initial.driver) {
+      setSource('video');
+      void getDriver(initial.driver.id).then((d) => d && setDriver(d), () => undefined);
+    }
+  }, [initial.preset, initial.intensity, initial.durationS, initial.seed, initial.driver?.id]);
+
+  // A page video chosen with "Use as motion for Sfumato" (or a recording made in a tab) arrives here.
+  useEffect(() => {
+    const take = async (r: DriverRequest | undefined) => {
+      if (!r?.at || Date.now() - r.at > 60_000) return;
+      setSource('video');
+      if (r.error) {
+        setDriverError(r.error);
+        return;
+      }
+      const d = r.driverId ? await getDriver(r.driverId).catch(() => undefined) : undefined;
+      if (d) {
+        setDriverError(null);
+        setDriver(d);
+      }
+    };
+    const onChanged = (changes: Record<string, chrome.storage.StorageChange>) => {
+      if (changes[DRIVER_REQUEST_KEY]?.newValue) void take(changes[DRIVER_REQUEST_KEY].newValue as DriverRequest);
+    };
+    void chrome.storage.session.get(DRIVER_REQUEST_KEY).then((v) => take(v[DRIVER_REQUEST_KEY] as DriverRequest | undefined), () => undefined);
+    chrome.storage.session.onChanged.addListener(onChanged);
+    return () => chrome.storage.session.onChanged.removeListener(onChanged);
+  }, []);
 
   const hint = PRESETS.find((p) => p.id === preset)?.hint ?? '';
   const clampDur = (v: number) => Math.min(MAX_DURATION_S, Math.max(MIN_DURATION_S, Number.isFinite(v) ? v : initial.durationS));
   const clampSeed = (v: number) => Math.min(SEED_MAX, Math.max(0, Number.isFinite(v) ? Math.floor(v) : 0));
+  const driven = source === 'video';
   const regenerate = () =>
     props.onRegenerate({
       preset,
       intensity: Math.min(1, Math.max(0, intensity)),
       durationS: Math.round(clampDur(durationS) * 10) / 10,
       seed: clampSeed(seed),
+      // The clip then lasts as long as the driving video (2-20 s); the background checks the id.
+      ...(driven && driver ? { driver: driverRef(driver) } : {}),
     });
 
   return (
     <fieldset class="motion-controls" data-testid="motion-controls" style={{ border: '1px solid #e3d9c8', borderRadius: '8px', padding: '6px 10px 10px', margin: '10px 0' }}>
       <legend style={{ fontWeight: 600, padding: '0 4px' }}>Motion</legend>
-      <label style={row}>
+      <div class="motion-source" role="radiogroup" aria-label="Motion source" data-testid="motion-source">
+        <button type="button" role="radio" aria-checked={!driven} onClick={() => setSource('preset')} data-testid="motion-source-preset">
+          Preset
+        </button>
+        <button type="button" role="radio" aria-checked={driven} onClick={() => setSource('video')} data-testid="motion-source-video">
+          A real face (video or webcam)
+        </button>
+      </div>
+      {driven && (
+        <>
+          <p class="help" style={{ margin: '4px 0' }}>
+            The portrait keeps its own face and borrows only the movement: head turns, expressions, gaze and blinks, relative to the video's first calm moment.
+          </p>
+          <DriverPicker driver={driver} onChange={(d) => { setDriverError(null); setDriver(d); }} startWithWebcam={startWithWebcam} error={driverError} />
+        </>
+      )}
+      <label style={{ ...row, display: driven ? 'none' : row.display }}>
         <span>Preset</span>
         <select style={field} value={preset} onChange={(e) => setPreset((e.currentTarget as HTMLSelectElement).value as PresetId)} data-testid="motion-preset">
           {PRESETS.map((p) => (
@@ -56,7 +109,7 @@ export function MotionControls(props: MotionControlsProps) {
         </select>
         <span />
       </label>
-      <p style={{ margin: '0 0 4px 94px', fontSize: '12px', color: '#6b6256' }}>{hint}</p>
+      {!driven && <p style={{ margin: '0 0 4px 94px', fontSize: '12px', color: '#6b6256' }}>{hint}</p>}
       <label style={row}>
         <span>Intensity</span>
         <input
@@ -70,7 +123,7 @@ export function MotionControls(props: MotionControlsProps) {
         />
         <output style={{ minWidth: '3ch', textAlign: 'right' }}>{Math.round(intensity * 100)}%</output>
       </label>
-      <label style={row}>
+      <label style={{ ...row, display: driven ? 'none' : row.display }}>
         <span>Duration</span>
         <input
           type="number"
@@ -84,7 +137,7 @@ export function MotionControls(props: MotionControlsProps) {
         />
         <span>s</span>
       </label>
-      <label style={row}>
+      <label style={{ ...row, display: driven ? 'none' : row.display }}>
         <span>Seed</span>
         <input
           type="number"
@@ -104,14 +157,14 @@ export function MotionControls(props: MotionControlsProps) {
           onClick={() => setSeed(Math.floor(Math.random() * 1_000_000))}
           data-testid="motion-dice"
         >
-          🎲
+          ↻
         </button>
       </label>
       <p style={{ margin: '6px 0', fontSize: '12px', color: '#6b6256' }}>
         Head turns are kept small on purpose: a still image cannot show what it never saw (the far cheek, the side of the nose).
       </p>
-      <button type="button" class="button" onClick={regenerate} disabled={props.busy} data-testid="motion-regenerate">
-        Regenerate
+      <button type="button" class="button" onClick={regenerate} disabled={props.busy || (driven && !driver)} data-testid="motion-regenerate">
+        {driven ? 'Animate with this video' : 'Regenerate'}
       </button>
     </fieldset>
   );

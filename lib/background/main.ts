@@ -1,14 +1,16 @@
 // The background service worker: context menus, permissions at the moment of use, on-demand
 // injection of the content script, and routing of job messages between the rooms.
 import { ERROR_SENTENCES, type ErrorCode } from '../messages/errors';
-import { locateResult, msg, parseMessage, type Message } from '../messages/protocol';
+import { exportResult, fetchDriverResult, locateResult, msg, parseMessage, type Message } from '../messages/protocol';
 import type { MotionSettings } from '../motion/catalog';
 import { getClip } from '../store/clips';
+import { DRIVER_REQUEST_KEY, driverRef, getDriver, type DriverRequest } from '../store/drivers';
 import { dropRoute, getRoute, newJobId, saveRoute } from './jobs';
 import { ensureOffscreen } from './offscreen';
 
 export const MENU_ANIMATE = 'sfumato-animate';
 export const MENU_INSPECT = 'sfumato-inspect';
+export const MENU_DRIVER = 'sfumato-driver';
 /** Session-storage key through which the side panel's Inspect tab receives a right-clicked medium. */
 export const INSPECT_REQUEST_KEY = 'inspectRequest';
 const CONTENT_SCRIPT = '/content-scripts/content.js';
@@ -23,6 +25,7 @@ function registerMenus() {
   chrome.contextMenus.removeAll(() => {
     chrome.contextMenus.create({ id: MENU_ANIMATE, title: 'Animate this portrait', contexts: ['image'] });
     chrome.contextMenus.create({ id: MENU_INSPECT, title: 'Check content credentials', contexts: ['image', 'video', 'audio'] });
+    chrome.contextMenus.create({ id: MENU_DRIVER, title: 'Use as motion for Sfumato', contexts: ['video'] });
   });
 }
 
@@ -81,6 +84,32 @@ async function startAnimateFromMenu(info: chrome.contextMenus.OnClickData, tab: 
   });
 }
 
+/** "Use as motion for Sfumato": the offscreen document downloads the video; the panel is told through session storage. */
+async function useVideoAsDriver(info: chrome.contextMenus.OnClickData, tab: chrome.tabs.Tab | undefined, permission: Promise<boolean>) {
+  const tell = (r: Omit<DriverRequest, 'at'>) => chrome.storage.session.set({ [DRIVER_REQUEST_KEY]: { ...r, at: Date.now() } satisfies DriverRequest });
+  const srcUrl = info.srcUrl ?? '';
+  if (!/^(https?|data):/i.test(srcUrl)) {
+    await tell({ error: ERROR_SENTENCES['driver-not-fetchable'] });
+    return;
+  }
+  await permission;
+  try {
+    await ensureOffscreen();
+    const raw = await chrome.runtime.sendMessage(
+      msg({
+        to: 'offscreen',
+        type: 'fetch-driver',
+        source: { url: srcUrl, pageUrl: info.pageUrl ?? tab?.url ?? '', title: (tab?.title || 'Video').slice(0, 500) },
+        hostPermission: await hasHostPermission(srcUrl),
+      }),
+    );
+    const r = fetchDriverResult(raw, 'fetch-driver');
+    await tell(r.ok && r.driverId ? { driverId: r.driverId } : { error: r.message ?? ERROR_SENTENCES['driver-unreadable'] });
+  } catch (e) {
+    await tell({ error: `${ERROR_SENTENCES.internal} (${e instanceof Error ? e.message : String(e)})` });
+  }
+}
+
 async function hasHostPermission(url: string): Promise<boolean> {
   if (!/^https?:/i.test(url)) return true;
   const u = new URL(url);
@@ -124,10 +153,32 @@ async function onJobMessage(m: Extract<Message, { to: 'background' }>): Promise<
     if (!clip) return;
     const jobId = newJobId();
     await saveRoute(jobId, { tabId: null, frameId: 0, createdAt: Date.now() });
+    // A driving video: named by id only, looked up here (its title and kind come from the store).
+    const driverId = m.driverId ?? m.motion?.driver?.id;
+    if (driverId) {
+      const driver = await getDriver(driverId).catch(() => undefined);
+      if (!driver) {
+        await routeFailure(jobId, 'driver-missing', ERROR_SENTENCES['driver-missing']);
+        return jobId;
+      }
+      const base = m.motion ?? clip.motion;
+      await dispatchJob(jobId, { url: clip.sourceUrl, pageUrl: clip.pageUrl, title: clip.title }, m.faceIndex ?? clip.faceIndex, { ...base, driver: driverRef(driver) });
+      return jobId;
+    }
     await dispatchJob(jobId, { url: clip.sourceUrl, pageUrl: clip.pageUrl, title: clip.title }, m.faceIndex ?? clip.faceIndex, m.motion ?? { ...clip.motion, seed: randomSeed() });
     return jobId;
   }
   if (m.type === 'open-panel') return;
+  if (m.type === 'export-clip') {
+    // The offscreen document makes and signs the export from the stored clip; only its id travels.
+    try {
+      await ensureOffscreen();
+      const raw = await chrome.runtime.sendMessage(msg({ to: 'offscreen', type: 'make-export', clipId: m.clipId, format: m.format }));
+      return exportResult(raw, 'export');
+    } catch (e) {
+      return { ok: false, code: 'export-failed', message: `${ERROR_SENTENCES['export-failed']} (${e instanceof Error ? e.message : String(e)})` };
+    }
+  }
   if (m.type === 'get-clip') {
     const clip = await getClip(m.clipId);
     if (!clip) return { ok: false };
@@ -163,6 +214,12 @@ export function startBackground() {
       const permission = requestOriginFor(info.srcUrl);
       void startAnimateFromMenu(info, tab, permission);
     }
+    if (info.menuItemId === MENU_DRIVER) {
+      // Both calls need the click's user gesture, so neither waits for anything first.
+      const permission = info.srcUrl && /^https?:/i.test(info.srcUrl) ? requestOriginFor(info.srcUrl) : Promise.resolve(false);
+      if (tab?.windowId !== undefined) void chrome.sidePanel.open({ windowId: tab.windowId }).catch(() => undefined);
+      void useVideoAsDriver(info, tab, permission);
+    }
     if (info.menuItemId === MENU_INSPECT && info.srcUrl) {
       // Both calls need the click's user gesture, so neither waits for anything first.
       const permission = requestOriginFor(info.srcUrl);
@@ -193,7 +250,7 @@ export function startBackground() {
     }
     if (!m) return;
     onJobMessage(m).then(
-      (r) => sendResponse(m.type === 'get-clip' ? r : { ok: true, jobId: r }),
+      (r) => sendResponse(m.type === 'get-clip' || m.type === 'export-clip' ? r : { ok: true, jobId: r }),
       (e) => sendResponse({ ok: false, error: String(e) }),
     );
     return true;

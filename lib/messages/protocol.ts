@@ -3,7 +3,7 @@
 // chrome.runtime.sendMessage reaches every extension page at once. Every message is validated
 // with `parseMessage` before it is acted upon.
 import { ERROR_CODES, type ErrorCode } from './errors';
-import { PRESET_IDS } from '../motion/catalog';
+import { DRIVER_KINDS, PRESET_IDS } from '../motion/catalog';
 import { arr, bool, int, lit, num, obj, opt, str, url, type Check } from './validate';
 
 export const STAGES = ['source', 'faces', 'animating', 'encoding', 'signing', 'saving'] as const;
@@ -22,6 +22,9 @@ const box = obj({ x: num(), y: num(), w: num(0), h: num(0) });
 const stage = lit(...STAGES);
 const errorCode = lit(...ERROR_CODES) as Check<ErrorCode>;
 const id = str(64);
+/** Formats a stored clip can be exported to besides its signed MP4 (lib/store/exports.ts). */
+export const EXPORT_FORMAT_IDS = ['gif', 'webp', 'png'] as const;
+const exportFormat = lit(...EXPORT_FORMAT_IDS);
 
 const sourceRef = obj({
   url: url,
@@ -34,6 +37,8 @@ const motion = obj({
   durationS: num(2, 20),
   seed: int(0, 2 ** 31),
   intensity: opt(num(0, 1)),
+  /** A stored driving video instead of the preset (lib/store/drivers). */
+  driver: opt(obj({ id, title: str(200), kind: lit(...DRIVER_KINDS) })),
 });
 
 const shapes = {
@@ -49,6 +54,10 @@ const shapes = {
     hostPermission: bool,
   }),
   ping: obj({ to: lit('offscreen'), type: lit('ping') }),
+  /** Make (or fetch) the signed export of a stored clip: names a clip and a format, never bytes. */
+  'make-export': obj({ to: lit('offscreen'), type: lit('make-export'), clipId: id, format: exportFormat }),
+  /** Download a video a person right-clicked ("Use as motion for Sfumato") and store it as a driver. */
+  'fetch-driver': obj({ to: lit('offscreen'), type: lit('fetch-driver'), source: sourceRef, hostPermission: bool }),
   // offscreen -> background
   'job-progress': obj({ to: lit('background'), type: lit('job-progress'), jobId: id, stage, fraction: num(0, 1) }),
   'job-done': obj({
@@ -74,10 +83,12 @@ const shapes = {
   'overlay-error': obj({ to: lit('content'), type: lit('overlay-error'), jobId: id, code: errorCode, message: str(2000) }),
   // side panel / player -> background
   /** Animate a stored clip's source again, with another face and/or other motion settings. */
-  reanimate: obj({ to: lit('background'), type: lit('reanimate'), clipId: id, faceIndex: opt(int(0, 100)), motion: opt(motion) }),
+  reanimate: obj({ to: lit('background'), type: lit('reanimate'), clipId: id, faceIndex: opt(int(0, 100)), motion: opt(motion), driverId: opt(id) }),
   // The in-page player cannot open IndexedDB (third-party storage is blocked in pages), so it asks.
   'get-clip': obj({ to: lit('background'), type: lit('get-clip'), clipId: id }),
   'open-panel': obj({ to: lit('background'), type: lit('open-panel'), clipId: opt(id) }),
+  /** The side panel asks for a signed GIF / WebP / PNG of a stored clip; answered with exportResult. */
+  'export-clip': obj({ to: lit('background'), type: lit('export-clip'), clipId: id, format: exportFormat }),
   // background/offscreen -> side panel (broadcast)
   'clip-saved': obj({ to: lit('panel'), type: lit('clip-saved'), clipId: id }),
   'job-status': obj({
@@ -108,6 +119,10 @@ export const locateResult = obj({
 });
 export type LocateResult = ReturnType<typeof locateResult>;
 
+/** The offscreen document's answer to fetch-driver. */
+export const fetchDriverResult = obj({ ok: bool, driverId: opt(id), code: opt(errorCode), message: opt(str(2000)) });
+export type FetchDriverResult = ReturnType<typeof fetchDriverResult>;
+
 /** The background's answer to get-clip. */
 export const clipPayload = obj({
   ok: bool,
@@ -116,6 +131,24 @@ export const clipPayload = obj({
   title: opt(str(500)),
 });
 export type ClipPayload = ReturnType<typeof clipPayload>;
+
+/** The answer to export-clip / make-export: the signed export's bytes, or a sentence. */
+export const exportResult = obj({
+  ok: bool,
+  format: opt(exportFormat),
+  mime: opt(lit('image/gif', 'image/webp', 'image/png')),
+  base64: opt(str(200_000_000)),
+  width: opt(int(1, 8192)),
+  height: opt(int(1, 8192)),
+  frames: opt(int(1, 100_000)),
+  makeMs: opt(num(0)),
+  watermarkConfidence: opt(num(0, 1)),
+  credentialsState: opt(str(20)),
+  code: opt(errorCode),
+  message: opt(str(2000)),
+  notice: opt(str(2000)),
+});
+export type ExportResult = ReturnType<typeof exportResult>;
 
 /** Validate an unknown value as a message for `recipient`; null when it is not one (ignored). */
 export function parseMessage<R extends Recipient>(raw: unknown, recipient: R): Extract<Message, { to: R }> | null {

@@ -9,7 +9,22 @@ export interface MotionSettings {
   seed: number;
   /** 0-1; how strong the motion is. */
   intensity?: number;
+  /**
+   * Motion borrowed from a driving video (lib/motion/retarget) instead of the preset; the clip then
+   * lasts as long as the driver (2-20 s). Absent in clips made with a preset.
+   */
+  driver?: DriverRef;
 }
+
+/** A driving video stored in the 'drivers' store (lib/store/drivers). */
+export interface DriverRef {
+  id: string;
+  /** What the person sees: the file name, "Webcam recording, <time>" or the page video's title. */
+  title: string;
+  kind: DriverKind;
+}
+export const DRIVER_KINDS = ['file', 'webcam', 'page'] as const;
+export type DriverKind = (typeof DRIVER_KINDS)[number];
 
 export const PRESETS = [
   { id: 'gentle-life', name: 'Gentle life', hint: 'A slight sway, a blink or two, a faint smile.' },
@@ -38,6 +53,11 @@ const BUILDERS: Record<PresetId, (o: PresetOptions) => PresetPerformance> = {
 
 export function presetName(id: PresetId): string {
   return PRESETS.find((p) => p.id === id)?.name ?? id;
+}
+
+/** The motion in words: the preset's name, or "driven by <title>" for a driving video. */
+export function motionName(m: Pick<MotionSettings, 'preset' | 'driver'>): string {
+  return m.driver ? `driven by ${m.driver.title}` : presetName(m.preset);
 }
 
 /** Frame rate clips are rendered at (lib/video/encode CLIP_FPS; not imported to keep this module light). */

@@ -6,6 +6,11 @@ import type { Face } from '../face/types';
 import { ERROR_SENTENCES, SfumatoError } from '../messages/errors';
 import type { Stage } from '../messages/protocol';
 import { createPerformance } from '../motion';
+import type { Performance } from '../motion/curves';
+import { retarget } from '../motion/retarget';
+import type { FaceTracker } from '../face/track';
+import { getDriver, type DriverRecord } from '../store/drivers';
+import { planDriverAudio } from '../video/audio';
 import { buildRig, createRenderer, poseRig } from '../render';
 import { loadSource } from '../source/load';
 import { newClipId, putClip, type ClipRecord, type MotionSettings } from '../store/clips';
@@ -25,6 +30,8 @@ export interface AnimateInput {
 export interface AnimateDeps {
   faceFinder: () => Promise<FaceFinder>;
   onProgress: (stage: Stage, fraction: number) => void;
+  /** Tracks a driving video's face (needed only when the motion has a driver). */
+  faceTracker?: () => Promise<FaceTracker>;
   /** Signs the MP4 before it is stored; must throw rather than return unsigned bytes. */
   sign: (request: SignRequest) => Promise<{ bytes: Uint8Array; credentials: NonNullable<ClipRecord['credentials']> }>;
 }
@@ -35,6 +42,8 @@ export interface SignRequest {
   clip: Omit<ClipRecord, 'mp4'>;
   clipThumbnailJpeg: Uint8Array;
   source: { bytes: Uint8Array; type: string; thumbnailJpeg: Uint8Array };
+  /** The driving video of a driven clip (recorded as an ingredient). */
+  driver?: Pick<DriverRecord, 'title' | 'kind' | 'type' | 'sourceUrl' | 'pageUrl'> & { thumbnailJpeg: Uint8Array; bytes: Uint8Array };
 }
 
 export interface AnimateResult {
@@ -73,6 +82,23 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   const face: Face = (input.faceIndex !== undefined ? faces[input.faceIndex] : undefined) ?? chooseFace(faces)!;
   if (isFaceTooSmall(face)) throw new SfumatoError('face-too-small');
 
+  // Motion: a preset, or the movement of a driving video's face relative to its neutral frame.
+  let performance_: Performance;
+  let driven: { rec: DriverRecord; thumbnailJpeg: Uint8Array; hasAudio: boolean; startS: number; msPerFrame: number; coverage: number } | null = null;
+  if (input.motion.driver) {
+    const rec = await getDriver(input.motion.driver.id);
+    if (!rec) throw new SfumatoError('driver-missing');
+    if (!deps.faceTracker) throw new SfumatoError('internal', 'no face tracker in this document');
+    const tracker = await deps.faceTracker();
+    const tracked = await tracker.track(rec.video, { fps: CLIP_FPS, onProgress: (f) => deps.onProgress('faces', f) });
+    const perf = retarget(tracked, { intensity: input.motion.intensity });
+    performance_ = perf;
+    driven = { rec, thumbnailJpeg: tracked.thumbnailJpeg, hasAudio: tracked.hasAudio, startS: tracked.startS, msPerFrame: tracked.msPerFrame, coverage: perf.coverage };
+  } else {
+    performance_ = createPerformance(input.motion);
+  }
+  const tTrack = now();
+
   deps.onProgress('animating', 0);
   const { width, height } = clipSize(src.bitmap.width, src.bitmap.height);
   const scale = width / src.bitmap.width;
@@ -83,9 +109,11 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   const clipId = newClipId();
   const watermark = clipIdToPayload(clipId);
   const renderer = await createRenderer({ source: src.bitmap, rig, outWidth: width, outHeight: height, overlay: layer, watermark });
-  const performance_ = createPerformance(input.motion);
-  const frameCount = Math.round(input.motion.durationS * CLIP_FPS);
-  const encoder = await createMp4Encoder(width, height, CLIP_FPS);
+  // A driven clip lasts as long as its driver (2-20 s); a preset clip as long as asked.
+  const frameCount = Math.round((driven ? performance_.durationS : input.motion.durationS) * CLIP_FPS);
+  // The driver's sound, trimmed to the clip, when it has any this browser can re-encode.
+  const audio = driven?.hasAudio ? await planDriverAudio(driven.rec.video, driven.startS, frameCount / CLIP_FPS).catch(() => null) : null;
+  const encoder = await createMp4Encoder(width, height, CLIP_FPS, audio ?? undefined);
 
   let renderMs = 0;
   let encodeMs = 0;
@@ -97,8 +125,9 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   try {
     for (let i = 0; i < frameCount; i++) {
       const a = now();
-      poseRig(rig, performance_.at(i / CLIP_FPS), positions);
-      await renderer.render(positions);
+      const pose = performance_.at(i / CLIP_FPS);
+      poseRig(rig, pose, positions);
+      await renderer.render(positions, pose);
       const b = now();
       if (i === 0) {
         firstFrameMs = b - t0;
@@ -112,6 +141,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
     }
     deps.onProgress('encoding', 0.5);
     const a = now();
+    if (audio) await audio.feed((sample) => encoder.addAudio(sample));
     mp4 = await encoder.finish();
     encodeMs += now() - a;
   } catch (e) {
@@ -135,7 +165,8 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
     fps: CLIP_FPS,
     frameCount,
     durationS: frameCount / CLIP_FPS,
-    motion: input.motion,
+    motion: driven ? { ...input.motion, durationS: frameCount / CLIP_FPS } : input.motion,
+    ...(driven ? { audio: audio ? audio.codec : null, driverCoverage: driven.coverage } : {}),
     faces: faces.map((f) => ({ index: f.index, box: { x: f.box.x * k, y: f.box.y * k, w: f.box.w * k, h: f.box.h * k } })),
     faceIndex: face.index,
     faceLandmarks: face.landmarks.map((v) => v * scale),
@@ -146,6 +177,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
     timings: {
       sourceMs: tSource - t0,
       detectMs: tDetect - tSource,
+      ...(driven ? { trackMs: tTrack - tDetect, trackMsPerFrame: driven.msPerFrame } : {}),
       renderMsPerFrame: renderMs / frameCount,
       encodeMsPerFrame: encodeMs / frameCount,
       signMs: 0,
@@ -167,6 +199,17 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
       clip: summary,
       clipThumbnailJpeg: clipThumbnail,
       source: { bytes: src.bytes, type: src.type, thumbnailJpeg: sourceThumbnail },
+      driver: driven
+        ? {
+            title: driven.rec.title,
+            kind: driven.rec.kind,
+            type: driven.rec.type || 'video/mp4',
+            sourceUrl: driven.rec.sourceUrl,
+            pageUrl: driven.rec.pageUrl,
+            thumbnailJpeg: driven.thumbnailJpeg,
+            bytes: driven.rec.video.size <= 20 * 1024 * 1024 ? new Uint8Array(await driven.rec.video.arrayBuffer()) : new Uint8Array(),
+          }
+        : undefined,
     });
   } catch (e) {
     throw e instanceof SfumatoError ? e : new SfumatoError('sign-failed', e instanceof Error ? e.message : String(e));

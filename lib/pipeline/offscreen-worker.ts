@@ -1,9 +1,12 @@
 // Message handling of the offscreen document: runs one animation job at a time and streams
 // progress to the background, which relays it to the page overlay and the side panel.
 import { createFaceFinder, type FaceFinder } from '../face';
+import { createFaceTracker, type FaceTracker } from '../face/track';
+import { fetchPageDriver } from './fetch-driver';
 import { SfumatoError, toSfumatoError } from '../messages/errors';
-import { msg, parseMessage, type Message } from '../messages/protocol';
+import { msg, parseMessage, type ExportResult, type Message } from '../messages/protocol';
 import { animatePortrait } from './animate';
+import { makeExport } from './export';
 import { signGeneratedClip, warmSigner } from './sign-clip';
 
 let finder: Promise<FaceFinder> | null = null;
@@ -13,6 +16,17 @@ const getFinder = () =>
     modelAssetUrl: chrome.runtime.getURL('/models/face_landmarker.task'),
   }).catch((e) => {
     finder = null;
+    throw e;
+  }));
+
+/** A second FaceLandmarker, in VIDEO mode, for driving videos (made on first use). */
+let tracker: Promise<FaceTracker> | null = null;
+const getTracker = () =>
+  (tracker ??= createFaceTracker({
+    wasmBaseUrl: chrome.runtime.getURL('/vendor/mediapipe'),
+    modelAssetUrl: chrome.runtime.getURL('/models/face_landmarker.task'),
+  }).catch((e) => {
+    tracker = null;
     throw e;
   }));
 
@@ -28,6 +42,7 @@ async function runJob(m: Message<'animate'>) {
       { sourceUrl: m.source.url, pageUrl: m.source.pageUrl, title: m.source.title, faceIndex: m.faceIndex, motion: m.motion },
       {
         faceFinder: getFinder,
+        faceTracker: getTracker,
         sign: signGeneratedClip,
         onProgress: (stage, fraction) => void send(msg({ to: 'background', type: 'job-progress', jobId, stage, fraction })),
       },
@@ -39,6 +54,38 @@ async function runJob(m: Message<'animate'>) {
     if (err.code === 'blocked' && !m.hostPermission) err = new SfumatoError('permission-denied');
     console.error('Sfumato job failed', e);
     await send(msg({ to: 'background', type: 'job-failed', jobId, code: err.code, message: err.message.slice(0, 2000) }));
+  }
+}
+
+async function blobToBase64(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/** A signed export of a stored clip (lib/pipeline/export.ts), answered as an ExportResult. */
+async function runExport(m: Message<'make-export'>): Promise<ExportResult> {
+  warmSigner();
+  try {
+    const { record: r, notice } = await makeExport(m.clipId, m.format);
+    return {
+      ok: true,
+      format: r.format,
+      mime: r.mime as ExportResult['mime'],
+      base64: await blobToBase64(r.bytes),
+      width: r.width,
+      height: r.height,
+      frames: r.frames,
+      makeMs: r.makeMs,
+      watermarkConfidence: r.watermarkConfidence,
+      credentialsState: r.credentialsState,
+      notice,
+    };
+  } catch (e) {
+    const err = toSfumatoError(e);
+    console.error('Sfumato export failed', e);
+    return { ok: false, code: err.code, message: err.message.slice(0, 2000) };
   }
 }
 
@@ -58,6 +105,15 @@ export function startOffscreenWorker() {
     if (m.type === 'ping') {
       sendResponse({ ok: true });
       return;
+    }
+    if (m.type === 'make-export') {
+      // Exports do not need the GPU: they run beside an animation job rather than after it.
+      void runExport(m).then(sendResponse);
+      return true;
+    }
+    if (m.type === 'fetch-driver') {
+      void fetchPageDriver(m).then(sendResponse);
+      return true;
     }
     if (m.type === 'animate') {
       queue = queue.then(() => runJob(m));

@@ -7,7 +7,7 @@ import { signClipWithReport } from '../provenance/sign';
 import type { CredentialsSummary } from '../store/clips';
 import type { SignRequest } from './animate';
 import { SFUMATO_VERSION } from '../version';
-import { presetName } from '../motion/catalog';
+import { motionName as motionNameOf } from '../motion/catalog';
 import { WATERMARK_ALG } from '../watermark/payload';
 
 /** Sources up to this size travel into the manifest as an ingredient (keeping their own credentials). */
@@ -16,7 +16,7 @@ const MAX_INGREDIENT_BYTES = 20 * 1024 * 1024;
 export async function signGeneratedClip(req: SignRequest): Promise<{ bytes: Uint8Array; credentials: CredentialsSummary }> {
   const identity = await getOrCreateIdentity();
   const createdAt = new Date(req.clip.createdAt);
-  const motionName = presetName(req.clip.motion.preset);
+  const motionName = motionNameOf(req.clip.motion);
   const { bytes, report } = await signClipWithReport({
     mp4: req.mp4,
     identity,
@@ -35,6 +35,16 @@ export async function signGeneratedClip(req: SignRequest): Promise<{ bytes: Uint
         mimeType: req.source.type,
         bytes: req.source.bytes.byteLength <= MAX_INGREDIENT_BYTES ? req.source.bytes : undefined,
         thumbnailJpeg: req.source.thumbnailJpeg,
+      },
+      driver: req.driver && {
+        title: req.driver.title,
+        mimeType: req.driver.type,
+        kind: req.driver.kind,
+        url: req.driver.sourceUrl && /^https?:/.test(req.driver.sourceUrl) ? req.driver.sourceUrl : undefined,
+        pageUrl: req.driver.pageUrl && /^https?:/.test(req.driver.pageUrl) ? req.driver.pageUrl : undefined,
+        thumbnailJpeg: req.driver.thumbnailJpeg,
+        // Its own credentials travel along when c2pa can read the format (MP4, MOV) and it is small.
+        bytes: /^video\/(mp4|quicktime)/.test(req.driver.type) && req.driver.bytes.byteLength > 0 && req.driver.bytes.byteLength <= MAX_INGREDIENT_BYTES ? req.driver.bytes : undefined,
       },
     },
   });

@@ -12,6 +12,9 @@ export const TRAINED_ALGORITHMIC_MEDIA = 'http://cv.iptc.org/newscodes/digitalso
 export const CLIP_THUMBNAIL_ID = 'clip-thumbnail.jpg';
 export const SOURCE_THUMBNAIL_ID = 'source-thumbnail.jpg';
 export const SOURCE_INGREDIENT_LABEL = 'source-artwork';
+export const DRIVER_INGREDIENT_LABEL = 'driving-video';
+export const DRIVER_THUMBNAIL_ID = 'driver-thumbnail.jpg';
+export const SIGNED_CLIP_INGREDIENT_LABEL = 'signed-clip';
 
 export interface ClipProvenanceMeta {
   /** Title of the clip, e.g. "Mona Lisa, Gentle life.mp4". */
@@ -42,6 +45,24 @@ export interface ClipProvenanceMeta {
   };
   /** Sfumato's invisible watermark in every frame: its payload (64 bits, hex) and algorithm name. */
   watermark?: { payloadHex: string; alg: string };
+  /** The driving video whose face movement the clip borrows (motion "driven by <title>"). */
+  driver?: {
+    title: string;
+    /** e.g. "video/mp4", "video/webm". */
+    mimeType: string;
+    /** "file", "webcam" or "page". */
+    kind: string;
+    url?: string;
+    pageUrl?: string;
+    thumbnailJpeg?: Uint8Array;
+    /** Its bytes (MP4/MOV up to a size limit): an existing C2PA manifest in them is kept. */
+    bytes?: Uint8Array;
+  };
+  /**
+   * For an export made from an already signed clip (GIF, WebP, poster PNG): the signed clip, kept as
+   * an ingredient with its own manifest, and what was done to it (a `c2pa.transcoded` action).
+   */
+  derivedFrom?: { title: string; format: string; description: string; relationship?: 'parentOf' | 'componentOf' };
 }
 
 export interface ManifestResource {
@@ -59,6 +80,12 @@ export interface ClipManifestPlan {
   resources: ManifestResource[];
   /** If set, add the ingredient from these bytes so its own manifest is kept. */
   sourceAsset?: { format: string; bytes: Uint8Array };
+  /** The signed clip an export was made from (meta.derivedFrom); also in definition.ingredients. */
+  parentIngredient?: Ingredient;
+  /** The driving video (meta.driver); also in definition.ingredients. */
+  driverIngredient?: Ingredient;
+  /** If set, add the driver ingredient from these bytes so its own manifest is kept. */
+  driverAsset?: { format: string; bytes: Uint8Array };
 }
 
 export function clipActionDescription(motionName: string): string {
@@ -147,6 +174,33 @@ export function buildClipManifest(meta: ClipProvenanceMeta, opts: { instanceId?:
   }
 
   const plan: ClipManifestPlan = { definition, sourceIngredient, resources };
+  if (meta.derivedFrom) {
+    const d = meta.derivedFrom;
+    plan.parentIngredient = { title: d.title, format: d.format, relationship: d.relationship ?? 'parentOf', label: SIGNED_CLIP_INGREDIENT_LABEL };
+    definition.ingredients!.push(plan.parentIngredient);
+    const actions = (definition.assertions![0]!.data as { actions: Action[] }).actions;
+    actions.push({
+      action: 'c2pa.transcoded',
+      softwareAgent: agent,
+      description: d.description,
+      parameters: { ingredientIds: [SIGNED_CLIP_INGREDIENT_LABEL] },
+    } as Action);
+  }
+  if (meta.driver) {
+    const d = meta.driver;
+    const KIND_WORDS: Record<string, string> = { file: 'a video file', webcam: 'a webcam recording', page: 'a video on a web page' };
+    const ing: Ingredient = { title: d.title, format: d.mimeType, relationship: 'inputTo', label: DRIVER_INGREDIENT_LABEL };
+    ing.description = `Driving video (${KIND_WORDS[d.kind] ?? d.kind}): its face movement was transferred onto the portrait${d.pageUrl ? `; found on ${d.pageUrl}` : ''}`;
+    if (d.url) ing.informational_URI = d.url;
+    if (d.thumbnailJpeg && d.thumbnailJpeg.length) {
+      ing.thumbnail = { format: 'image/jpeg', identifier: DRIVER_THUMBNAIL_ID };
+      resources.push({ id: DRIVER_THUMBNAIL_ID, format: 'image/jpeg', bytes: d.thumbnailJpeg });
+    }
+    plan.driverIngredient = ing;
+    definition.ingredients!.push(ing);
+    created.parameters = { ingredientIds: [SOURCE_INGREDIENT_LABEL, DRIVER_INGREDIENT_LABEL] };
+    if (d.bytes) plan.driverAsset = { format: d.mimeType, bytes: d.bytes };
+  }
   if (src.bytes && src.mimeType) plan.sourceAsset = { format: src.mimeType, bytes: src.bytes };
   return plan;
 }

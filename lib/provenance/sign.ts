@@ -10,9 +10,12 @@ import { readCredentials, type CredentialsReport } from './read';
 import { getC2pa } from './runtime';
 
 export interface SignClipInput {
+  /** The bytes to sign, in the format `meta.mimeType` names (default video/mp4). */
   mp4: Uint8Array;
   meta: ClipProvenanceMeta;
   identity: SigningIdentity;
+  /** With `meta.derivedFrom`: the signed clip's bytes, so that its manifest travels in the ingredient. */
+  parentBytes?: Uint8Array;
 }
 
 export interface SignClipResult {
@@ -42,6 +45,19 @@ async function addSourceIngredient(builder: Builder, plan: ReturnType<typeof bui
   await builder.addIngredient(plan.sourceIngredient);
 }
 
+/** The driving video of a driven clip: from its bytes when small enough (keeps its own manifest). */
+async function addDriverIngredient(builder: Builder, plan: ReturnType<typeof buildClipManifest>): Promise<void> {
+  if (plan.driverAsset) {
+    try {
+      await builder.addIngredientFromBlob(plan.driverIngredient!, plan.driverAsset.format, blobOf(plan.driverAsset.bytes, plan.driverAsset.format));
+      return;
+    } catch {
+      // A format c2pa cannot read (e.g. WebM): recorded from the definition alone.
+    }
+  }
+  await builder.addIngredient(plan.driverIngredient!);
+}
+
 /** Sign and verify; returns the signed bytes plus the read-back report. */
 export async function signClipWithReport(input: SignClipInput): Promise<SignClipResult> {
   const { identity, meta } = input;
@@ -68,6 +84,12 @@ export async function signClipWithReport(input: SignClipInput): Promise<SignClip
     builder = await c2pa.builder.fromDefinition(definition);
     for (const r of plan.resources) await builder.addResourceFromBlob(r.id, blobOf(r.bytes, r.format));
     await addSourceIngredient(builder, plan);
+    if (plan.parentIngredient) {
+      const fmt = plan.parentIngredient.format ?? 'video/mp4';
+      if (input.parentBytes) await builder.addIngredientFromBlob(plan.parentIngredient, fmt, blobOf(input.parentBytes, fmt));
+      else await builder.addIngredient(plan.parentIngredient);
+    }
+    if (plan.driverIngredient) await addDriverIngredient(builder, plan);
     await builder.setIntent({ create: TRAINED_ALGORITHMIC_MEDIA });
     signed = await builder.sign(createCoseSigner(identity), mimeType, blobOf(input.mp4, mimeType));
   } catch (e) {

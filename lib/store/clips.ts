@@ -1,6 +1,7 @@
 // Every clip Sfumato makes, kept in IndexedDB before it is shown anywhere.
 import type { Box } from '../face/types';
-import { request, tx } from './db';
+import { request, tx, txMany } from './db';
+import { deleteExportsIn } from './exports';
 
 import type { MotionSettings } from '../motion/catalog';
 export type { MotionSettings };
@@ -15,6 +16,9 @@ export interface ClipTimings {
   firstFrameMs: number;
   /** Peak JS heap of the offscreen document during the job (MB). */
   peakHeapMB: number;
+  /** Driven clips: time spent tracking the driving face (total, and per driver frame). */
+  trackMs?: number;
+  trackMsPerFrame?: number;
 }
 
 /** What the side panel shows of a clip's content credentials, as read back right after signing. */
@@ -55,6 +59,10 @@ export interface ClipRecord {
   /** Signed with content credentials (always true for stored clips: unsigned clips are never kept). */
   signed: boolean;
   credentials?: CredentialsSummary;
+  /** Driven clips: the audio codec of the driver's sound carried into the clip, or null when silent. */
+  audio?: string | null;
+  /** Driven clips: share of driver frames where its face was found (the rest were bridged). */
+  driverCoverage?: number;
 }
 
 export type ClipSummary = Omit<ClipRecord, 'mp4'>;
@@ -67,7 +75,12 @@ export const putClip = (clip: ClipRecord) => tx('clips', 'readwrite', (s) => s.p
 
 export const getClip = (id: string) => tx<ClipRecord | undefined>('clips', 'readonly', (s) => s.get(id));
 
-export const deleteClip = (id: string) => tx('clips', 'readwrite', (s) => s.delete(id));
+/** Delete a clip and, in the same transaction, every export made from it. */
+export const deleteClip = (id: string) =>
+  txMany(['clips', 'exports'], 'readwrite', (t) => {
+    t.objectStore('clips').delete(id);
+    deleteExportsIn(t.objectStore('exports'), id);
+  });
 
 /** Newest first. */
 export async function listClips(): Promise<ClipRecord[]> {

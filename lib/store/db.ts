@@ -1,7 +1,8 @@
 // A minimal promise wrapper over IndexedDB, shared by every store in the extension's origin.
 
 const DB_NAME = 'sfumato';
-const DB_VERSION = 1;
+/** Every upgrade creates whichever stores are missing (idempotent), whatever version it comes from. */
+const DB_VERSION = 3;
 
 let opening: Promise<IDBDatabase> | null = null;
 
@@ -15,6 +16,13 @@ export function openDb(): Promise<IDBDatabase> {
         clips.createIndex('createdAt', 'createdAt');
       }
       if (!db.objectStoreNames.contains('settings')) db.createObjectStore('settings');
+      // Driving videos (file, webcam recording or page video) chosen as motion in the Studio.
+      if (!db.objectStoreNames.contains('drivers')) db.createObjectStore('drivers', { keyPath: 'id' });
+      // Signed GIF / WebP / PNG exports of a clip, made on demand and kept (deleted with the clip).
+      if (!db.objectStoreNames.contains('exports')) {
+        const exports = db.createObjectStore('exports', { keyPath: 'key' });
+        exports.createIndex('clipId', 'clipId');
+      }
     };
     req.onsuccess = () => {
       const db = req.result;
@@ -55,5 +63,32 @@ export async function tx<T>(
     const r = fn(t.objectStore(store));
     if (r instanceof IDBRequest) r.onsuccess = () => (result = r.result);
     else r.then((v) => (result = v), reject);
+  });
+}
+
+/** Like `tx`, over several stores at once: all of `fn`'s writes commit together or not at all. */
+export async function txMany<T>(
+  stores: string[],
+  mode: IDBTransactionMode,
+  fn: (t: IDBTransaction) => Promise<T> | T,
+): Promise<T> {
+  const db = await openDb();
+  return new Promise<T>((resolve, reject) => {
+    const t = db.transaction(stores, mode);
+    let result: T;
+    t.oncomplete = () => resolve(result);
+    t.onerror = () => reject(t.error);
+    t.onabort = () => reject(t.error ?? new DOMException('Transaction aborted', 'AbortError'));
+    Promise.resolve(fn(t)).then(
+      (v) => (result = v),
+      (e) => {
+        try {
+          t.abort();
+        } catch {
+          /* already finished */
+        }
+        reject(e);
+      },
+    );
   });
 }

@@ -1,5 +1,5 @@
 // H.264 in a non-fragmented MP4 (moov first), fed with VideoFrames straight from the renderer.
-import { BufferTarget, Mp4OutputFormat, Output, VideoSample, VideoSampleSource, canEncodeVideo } from 'mediabunny';
+import { AudioSampleSource, BufferTarget, Mp4OutputFormat, Output, VideoSample, VideoSampleSource, canEncodeVideo, type AudioSample } from 'mediabunny';
 import { SfumatoError } from '../messages/errors';
 
 export const CLIP_FPS = 30;
@@ -17,6 +17,15 @@ export interface Mp4Encoder {
   addFrame(index: number, make: (timestampUs: number, durationUs: number) => VideoFrame): Promise<void>;
   finish(): Promise<Uint8Array>;
   cancel(): Promise<void>;
+  /** Add a sample to the audio track (only when created with `audio`); timestamps in seconds from 0. */
+  addAudio(sample: AudioSample): Promise<void>;
+}
+
+/** An optional audio track (lib/video/audio.ts plans it from a driving video). */
+export interface Mp4AudioTrack {
+  codec: 'aac' | 'opus';
+  numberOfChannels: number;
+  sampleRate: number;
 }
 
 /**
@@ -27,13 +36,21 @@ export function clipBitrate(width: number, height: number, fps = CLIP_FPS): numb
   return Math.round(Math.min(10e6, Math.max(1.5e6, width * height * fps * 0.12)));
 }
 
-export async function createMp4Encoder(width: number, height: number, fps = CLIP_FPS): Promise<Mp4Encoder> {
+export async function createMp4Encoder(width: number, height: number, fps = CLIP_FPS, audio?: Mp4AudioTrack): Promise<Mp4Encoder> {
   const ok = await canEncodeVideo('avc', { width, height }).catch(() => false);
   if (!ok) throw new SfumatoError('encode-failed', 'H.264 encoding is not available');
   const target = new BufferTarget();
   const output = new Output({ format: new Mp4OutputFormat({ fastStart: 'in-memory' }), target });
   const source = new VideoSampleSource({ codec: 'avc', bitrate: clipBitrate(width, height, fps), keyFrameInterval: 2 });
   output.addVideoTrack(source, { frameRate: fps });
+  const audioSource = audio
+    ? new AudioSampleSource({
+        codec: audio.codec,
+        bitrate: 128_000,
+        transform: { numberOfChannels: audio.numberOfChannels, sampleRate: audio.sampleRate },
+      })
+    : null;
+  if (audioSource) output.addAudioTrack(audioSource);
   await output.start();
   return {
     async addFrame(index, make) {
@@ -45,8 +62,13 @@ export async function createMp4Encoder(width: number, height: number, fps = CLIP
         sample.close();
       }
     },
+    async addAudio(sample) {
+      if (!audioSource) throw new Error('this clip was created without an audio track');
+      await audioSource.add(sample);
+    },
     async finish() {
       source.close();
+      audioSource?.close();
       await output.finalize();
       if (!target.buffer) throw new SfumatoError('encode-failed', 'the muxer produced no data');
       return new Uint8Array(target.buffer);

@@ -161,7 +161,7 @@ describe('Gallery', () => {
 
   it('downloads from Studio too', async () => {
     await item(panel, clips[1]!.id).locator('.gallery-title').click();
-    await panel.getByTestId('download-clip').click();
+    await panel.getByTestId('export-mp4').click();
     const c = clips[1]!;
     const expectedName = clipFilename(c.title, presetName(c.motion.preset), c.createdAt);
     await expect

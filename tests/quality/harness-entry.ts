@@ -2,7 +2,8 @@
 // For one fixture: find the face as the pipeline does, build the rig, and for each preset render the
 // clip with the WebGPU renderer, then run a separate FaceLandmarker on every analysed output frame.
 // Returns raw per-frame data; metrics are computed in Node (run.ts).
-import { FaceLandmarker, FilesetResolver } from '@mediapipe/tasks-vision';
+import type { FaceLandmarker } from '@mediapipe/tasks-vision';
+import { createChecker, redetect } from './redetect';
 import { chooseFace } from '../../lib/face/choose';
 import { createFaceFinder, type FaceFinder } from '../../lib/face/detect';
 import type { Face } from '../../lib/face/types';
@@ -10,11 +11,11 @@ import { createPerformance, type MotionSettings } from '../../lib/motion/catalog
 import { buildRig } from '../../lib/render/mesh';
 import { countFlippedTriangles, poseRig } from '../../lib/render/pose';
 import { createWebGpuRenderer, getGpuDevice } from '../../lib/render/webgpu';
+import { createCpuRenderer } from '../../lib/render/cpu';
 import type { FrameRenderer, Rig } from '../../lib/render/types';
 import { loadSource } from '../../lib/source/load';
 
 const N = 478;
-const BLEND = ['eyeBlinkLeft', 'eyeBlinkRight', 'jawOpen', 'mouthSmileLeft', 'mouthSmileRight'] as const;
 
 export interface FrameData {
   t: number;
@@ -47,16 +48,7 @@ let device: GPUDevice | null = null;
 
 async function init(): Promise<string> {
   finder = await createFaceFinder({ wasmBaseUrl: '/wasm', modelAssetUrl: '/model/face_landmarker.task' });
-  const fileset = await FilesetResolver.forVisionTasks('/wasm');
-  checker = await FaceLandmarker.createFromOptions(fileset, {
-    baseOptions: { modelAssetPath: '/model/face_landmarker.task', delegate: 'CPU' },
-    runningMode: 'IMAGE',
-    numFaces: 3,
-    minFaceDetectionConfidence: 0.3,
-    minFacePresenceConfidence: 0.5,
-    outputFaceBlendshapes: true,
-    outputFacialTransformationMatrixes: true,
-  });
+  checker = await createChecker('/wasm', '/model/face_landmarker.task');
   device = await getGpuDevice();
   if (!device) throw new Error('no WebGPU device');
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
@@ -211,7 +203,7 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
     const p = perf.at(t);
     const a = performance.now();
     poseRig(rig, p, positions);
-    await renderer.render(positions);
+    await renderer.render(positions, p);
     renderMs += performance.now() - a;
     const intended: number[] = new Array(N * 2);
     for (let i = 0; i < N * 2; i++) intended[i] = positions[i]! * s;
@@ -219,35 +211,12 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
     // Independent re-detection on the output pixels only.
     const b = performance.now();
     dctx.drawImage(renderer.canvas as OffscreenCanvas, crop.x, crop.y, crop.side, crop.side, 0, 0, 384, 384);
-    const res = checker!.detect(det);
+    // The detected face nearest to the intended nose tip (tests/quality/redetect.ts).
+    const found = redetect(checker!, det, crop, { x: intended[2]!, y: intended[3]! });
     detectMs += performance.now() - b;
-    let detected: number[] | null = null;
-    let blend: Record<string, number> | null = null;
-    let matrix: number[] | null = null;
-    // Pick the detected face nearest to the intended nose tip.
-    let best = -1;
-    let bestD = Infinity;
-    res.faceLandmarks.forEach((lms, i) => {
-      const x = crop.x + lms[1]!.x * crop.side;
-      const y = crop.y + lms[1]!.y * crop.side;
-      const d = Math.hypot(x - intended[2]!, y - intended[3]!);
-      if (d < bestD) {
-        bestD = d;
-        best = i;
-      }
-    });
-    if (best >= 0) {
-      const lms = res.faceLandmarks[best]!;
-      detected = new Array(N * 2);
-      for (let i = 0; i < N; i++) {
-        detected[i * 2] = crop.x + lms[i]!.x * crop.side;
-        detected[i * 2 + 1] = crop.y + lms[i]!.y * crop.side;
-      }
-      blend = {};
-      for (const c of res.faceBlendshapes?.[best]?.categories ?? []) if ((BLEND as readonly string[]).includes(c.categoryName)) blend[c.categoryName] = c.score;
-      const m = res.facialTransformationMatrixes?.[best];
-      matrix = m ? Array.from(m.data) : null;
-    }
+    const detected: number[] | null = found ? found.landmarks : null;
+    const blend: Record<string, number> | null = found ? found.blend : null;
+    const matrix: number[] | null = found ? found.matrix : null;
     let ssim: number | null = null;
     if (grid && gridCount % opts.ssimEvery === 0) {
       const img = ctx.getImageData(0, 0, outW, outH);
@@ -306,12 +275,16 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
 }
 
 /** Debug: one posed frame, cropped around the mouth-and-eyes region, as a PNG data URL. */
-async function peek(pose: import('../../lib/render/types').PoseParams, zoom: number): Promise<string> {
+async function peek(pose: import('../../lib/render/types').PoseParams, zoom: number, at = -1, cpu = false): Promise<string> {
   const L = loaded!;
-  const renderer = await createWebGpuRenderer({ device: device!, source: L.bitmap, rig: L.rig, outWidth: L.outW, outHeight: L.outH, presentMode: 'readback' });
-  await renderer.render(poseRig(L.rig, pose));
+  const opts = { source: L.bitmap, rig: L.rig, outWidth: L.outW, outHeight: L.outH };
+  const renderer = cpu ? await createCpuRenderer(opts) : await createWebGpuRenderer({ ...opts, device: device!, presentMode: 'readback' });
+  await renderer.render(poseRig(L.rig, pose), pose);
   const side = L.crop.side * zoom;
-  const cx = L.crop.x + L.crop.side / 2, cy = L.crop.y + L.crop.side / 2;
+  // Centred on the crop, or on a landmark's rest position.
+  const s = L.outW / L.rig.width;
+  const cx = at >= 0 ? L.rig.rest[at * 2]! * s : L.crop.x + L.crop.side / 2;
+  const cy = at >= 0 ? L.rig.rest[at * 2 + 1]! * s : L.crop.y + L.crop.side / 2;
   const bmp = await createImageBitmap(renderer.canvas as OffscreenCanvas, Math.round(cx - side / 2), Math.round(cy - side / 2), Math.round(side), Math.round(side), { resizeWidth: 384, resizeHeight: 384, resizeQuality: 'high' });
   const c = new OffscreenCanvas(384, 384);
   c.getContext('2d')!.drawImage(bmp, 0, 0);

@@ -4,7 +4,10 @@
 //
 // Knobs (environment): QUALITY_CLIP_S (clip length analysed, default 3), QUALITY_FPS (analysed frames
 // per second, default 15 = every 2nd frame of the 30 fps clip), QUALITY_FIXTURES / QUALITY_PRESETS
-// (comma-separated substrings to filter), QUALITY_OUT_LONG (output long side, default 768).
+// (comma-separated substrings to filter), QUALITY_OUT_LONG (output long side, default 768), QUALITY_RAW=1
+// (also write the raw per-frame data to bench-results/quality-raw/). Debug: QUALITY_PEEK='[pose, ...]'
+// renders those poses on the first fixture into bench-results/peek-N.png (QUALITY_PEEK_ZOOM crop size,
+// QUALITY_PEEK_AT centre landmark, QUALITY_PEEK_CPU=1 for the CPU renderer).
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +16,8 @@ import { extname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { PRESET_IDS, type MotionSettings } from '../../lib/motion/catalog';
 import type { ClipData, FrameData } from './harness-entry';
+import { LEFT_EYE, RIGHT_EYE } from '../../lib/render/landmarks';
+import { CHANNELS, channelOf, pearson, type Channel } from './channels';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = resolve(process.env.SFUMATO_FIXTURES_DIR ?? join(ROOT, '../shared/fixtures'), 'portraits');
@@ -26,8 +31,6 @@ const SEED = 1;
 const filt = (env: string | undefined, xs: string[]) => (env ? xs.filter((x) => env.split(',').some((f) => x.includes(f))) : xs);
 
 const TARGETS = { continuity: 1, akd: 1.3, fidelity: 0.9, ssim: 0.99, jitter: 0.3, folds: 0 };
-const CHANNELS = ['blink', 'jaw', 'smile', 'yaw', 'pitch'] as const;
-type Channel = (typeof CHANNELS)[number];
 /** A channel counts as moved by a preset when its intended range exceeds this. */
 const MOVED: Record<Channel, number> = { blink: 0.3, jaw: 0.1, smile: 0.1, yaw: (2 * Math.PI) / 180, pitch: (2 * Math.PI) / 180 };
 
@@ -39,7 +42,7 @@ interface ClipMetrics {
   akd: number | null;
   akdRest: number | null;
   fidelity: Partial<Record<Channel, number | null>>;
-  blinks: { planned: number; detected: number };
+  blinks: { planned: number; detected: number; byBlendshape?: number };
   ssim: number | null;
   ssimMin: number | null;
   jitter: number | null;
@@ -48,30 +51,19 @@ interface ClipMetrics {
   detectMsPerFrame: number;
 }
 
-function pearson(a: number[], b: number[]): number | null {
-  const n = a.length;
-  if (n < 3) return null;
-  const ma = a.reduce((s, v) => s + v, 0) / n;
-  const mb = b.reduce((s, v) => s + v, 0) / n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : null;
-}
+// pearson, anglesOf (with the QUALITY_YAW_SIGN / QUALITY_PITCH_SIGN overrides) and the channels: ./channels.ts
 
-/** Head yaw and pitch (radians) from MediaPipe's column-major facial transformation matrix, in poseRig's sign convention. */
-function anglesOf(m: number[]): { yaw: number; pitch: number } {
-  const r = (i: number, j: number) => m[j * 4 + i]!;
-  const yaw = Math.atan2(r(0, 2), r(2, 2));
-  const pitch = Math.atan2(-r(1, 2), Math.hypot(r(0, 2), r(2, 2)));
-  return { yaw: YAW_SIGN * yaw, pitch: PITCH_SIGN * pitch };
+/** Mean lid aperture of both eyes (paired upper/lower lid landmarks, over the eye width) of a detected face. */
+function aperture(p: number[]): number {
+  let sum = 0;
+  for (const e of [RIGHT_EYE, LEFT_EYE]) {
+    const w = Math.hypot(p[e.cornerB * 2]! - p[e.cornerA * 2]!, p[e.cornerB * 2 + 1]! - p[e.cornerA * 2 + 1]!) || 1;
+    let s = 0;
+    for (let k = 0; k < e.upper.length; k++) s += Math.hypot(p[e.lower[k]! * 2]! - p[e.upper[k]! * 2]!, p[e.lower[k]! * 2 + 1]! - p[e.upper[k]! * 2 + 1]!);
+    sum += s / e.upper.length / w;
+  }
+  return sum / 2;
 }
-// MediaPipe's canonical face is y-up, z towards the camera; poseRig is y-down, z away from the viewer.
-const YAW_SIGN = Number(process.env.QUALITY_YAW_SIGN ?? -1);
-const PITCH_SIGN = Number(process.env.QUALITY_PITCH_SIGN ?? 1);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -90,14 +82,7 @@ function metrics(fixture: string, clip: ClipData): ClipMetrics {
   const akds = det.map(akdOf);
   const fidelity: Partial<Record<Channel, number | null>> = {};
   const intendedOf = (f: FrameData, c: Channel) => f.intendedPose[c];
-  const detectedOf = (f: FrameData, c: Channel): number | null => {
-    if (!f.blend) return null;
-    if (c === 'blink') return ((f.blend.eyeBlinkLeft ?? 0) + (f.blend.eyeBlinkRight ?? 0)) / 2;
-    if (c === 'jaw') return f.blend.jawOpen ?? 0;
-    if (c === 'smile') return ((f.blend.mouthSmileLeft ?? 0) + (f.blend.mouthSmileRight ?? 0)) / 2;
-    if (!f.matrix) return null;
-    return anglesOf(f.matrix)[c];
-  };
+  const detectedOf = (f: FrameData, c: Channel): number | null => channelOf(f.blend, f.matrix, c);
   for (const c of CHANNELS) {
     const iv = F.map((f) => intendedOf(f, c));
     if (Math.max(...iv) - Math.min(...iv) < MOVED[c]) continue;
@@ -111,18 +96,28 @@ function metrics(fixture: string, clip: ClipData): ClipMetrics {
     }
     fidelity[c] = pearson(a, b);
   }
-  // Blink recall: at each blink's closed instant, the detected blink rises clearly above the open-eye level.
+  // Blink recall: at each blink's closed instant, the re-detected eyes are seen closing: the eyeBlink
+  // blendshape rises clearly above the open-eye level (>= 0.2), or the re-detected lid aperture falls
+  // to at most half its open-eye median. (The blendshape alone was the first criterion, but its range
+  // depends on the face: on the Girl with a Pearl Earring it goes from 0.01 open to 0.06 for lids the
+  // landmarks put together, so every blink there counted as missed; the aperture is the geometric
+  // reading of "the upper lid came down over the eye".)
   const open = F.filter((f) => f.grid && f.intendedPose.blink < 0.05 && f.blend).map((f) => detectedOf(f, 'blink')!);
   const base = median(open);
+  const openAperture = median(F.filter((f) => f.grid && f.intendedPose.blink < 0.05 && f.detected).map((f) => aperture(f.detected!)));
   let planned = 0;
   let found = 0;
+  let foundByBlend = 0;
   for (const b of clip.blinks) {
     const tp = Math.round((b.startS + b.durationS * 0.41) * 30) / 30;
     const f = F.find((x) => !x.grid && Math.abs(x.t - tp) < 1e-6) ?? F.find((x) => Math.abs(x.t - tp) < 1e-6);
     if (!f) continue;
     planned++;
     const d = detectedOf(f, 'blink');
-    if (d !== null && d - base >= 0.2) found++;
+    const byBlend = d !== null && d - base >= 0.2;
+    const byLids = f.detected !== null && openAperture > 0 && aperture(f.detected) <= 0.5 * openAperture;
+    if (byBlend) foundByBlend++;
+    if (byBlend || byLids) found++;
   }
   const ss = F.map((f) => f.ssim).filter((v): v is number => v !== null);
   // Jitter: temporal high-pass of the re-detection error on the regular grid, e_t - (e_{t-1} + e_{t+1}) / 2,
@@ -149,7 +144,7 @@ function metrics(fixture: string, clip: ClipData): ClipMetrics {
     akd: mean(akds),
     akdRest: F[0]?.detected ? akdOf(F[0]) : null,
     fidelity,
-    blinks: { planned, detected: found },
+    blinks: { planned, detected: found, byBlendshape: foundByBlend },
     ssim: mean(ss),
     ssimMin: ss.length ? Math.min(...ss) : null,
     jitter: mean(jit),
@@ -222,7 +217,10 @@ async function main(): Promise<void> {
     const poses = JSON.parse(process.env.QUALITY_PEEK) as object[];
     for (let i = 0; i < poses.length; i++) {
       const pose = { yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: {}, ...poses[i] };
-      const url = await page.evaluate(([p, z]) => (globalThis as unknown as { harness: { peek(p: object, z: number): Promise<string> } }).harness.peek(p, z), [pose, Number(process.env.QUALITY_PEEK_ZOOM ?? 0.45)] as const);
+      const url = await page.evaluate(
+        ([p, z, at, cpu]) => (globalThis as unknown as { harness: { peek(p: object, z: number, at: number, cpu: boolean): Promise<string> } }).harness.peek(p, z, at, cpu),
+        [pose, Number(process.env.QUALITY_PEEK_ZOOM ?? 0.45), Number(process.env.QUALITY_PEEK_AT ?? -1), !!process.env.QUALITY_PEEK_CPU] as const,
+      );
       writeFileSync(join(OUT, `peek-${i}.png`), Buffer.from(url.split(',')[1]!, 'base64'));
     }
     await browser.close();
@@ -245,6 +243,11 @@ async function main(): Promise<void> {
     for (const preset of presets) {
       const motion: MotionSettings = { preset: preset as MotionSettings['preset'], durationS: CLIP_S, seed: SEED, intensity: 1 };
       const clip = await page.evaluate(([m, o]) => (globalThis as unknown as H).harness.runClip(m, o), [motion, { clipS: CLIP_S, fps: FPS, ssimEvery: 3, sheetFrames: 8 }] as const);
+      if (process.env.QUALITY_RAW) {
+        // Debug: the raw per-frame data (intended vs re-detected) for offline analysis.
+        mkdirSync(join(OUT, 'quality-raw'), { recursive: true });
+        writeFileSync(join(OUT, 'quality-raw', `${name}--${preset}.json`), JSON.stringify({ ...clip, sheet: undefined }));
+      }
       const png = Buffer.from(clip.sheet.split(',')[1]!, 'base64');
       writeFileSync(join(OUT, 'sheets', `${name}--${preset}.png`), png);
       const m = metrics(name, clip);
@@ -337,7 +340,7 @@ function writeReport(all: ClipMetrics[], failures: Array<{ fixture: string; erro
     '',
     'Definitions. AKD: mean distance over the 478 landmarks between the intended positions (poseRig output for landmark vertices, at output scale) and the re-detected ones, with the face box scaled to 256 px; "rest" is the same at t = 0 (the detector\'s own disagreement with the source landmarks, which every frame carries). ' +
       'Expression r: Pearson correlation between the intended curve and MediaPipe\'s blendshape (eyeBlink mean of both eyes, jawOpen, mouthSmile mean) or the head angle from its facial transformation matrix. ' +
-      'Blink recall: at each planned blink\'s closed instant the detected eyeBlink exceeds the open-eye median by >= 0.2. ' +
+      'Blink recall: at each planned blink\'s closed instant the detected eyeBlink exceeds the open-eye median by >= 0.2, or the re-detected lid aperture (upper to lower lid landmarks over eye width, both eyes) is at most half its open-eye median (the blendshape alone: "by blendshape" in quality.json). ' +
       'Background SSIM: 8x8 windows (stride 4) wholly outside the head region (triangles with any head-following vertex, dilated by 1.5 % of the width), every 3rd analysed frame, against the source at output size. ' +
       'Jitter: RMS of the temporal high-pass of the re-detection error, (e_t - (e_t-1 + e_t+1)/2) / sqrt(1.5), over consecutive analysed frames (frames are deterministic, so a literally still segment has zero jitter; this measures the noise on top of the motion). Folds: flipped triangles summed over analysed frames.',
     '',

@@ -1,0 +1,65 @@
+// Browser side of the driving-video round trip (bundled with esbuild by tests/e2e/support/redetect.ts):
+// decode a clip with mediabunny and run the quality harness's independent re-detector
+// (tests/quality/redetect.ts) on every analysed frame, on a fixed square crop around the face.
+import { ALL_FORMATS, BufferSource, CanvasSink, Input } from 'mediabunny';
+import type { FaceLandmarker } from '@mediapipe/tasks-vision';
+import { CHANNELS, channelOf, type Channel } from '../../quality/channels';
+import { createChecker, redetect } from '../../quality/redetect';
+
+export interface FrameChannels {
+  t: number;
+  found: boolean;
+  values: Record<Channel, number | null>;
+}
+
+let checker: FaceLandmarker | null = null;
+
+async function analyse(url: string, fps: number): Promise<{ frames: FrameChannels[]; msPerFrame: number }> {
+  checker ??= await createChecker('/wasm', '/model/face_landmarker.task');
+  const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const input = new Input({ source: new BufferSource(bytes), formats: ALL_FORMATS });
+  const track = (await input.getPrimaryVideoTrack())!;
+  const W = track.displayWidth;
+  const H = track.displayHeight;
+  const sink = new CanvasSink(track, { poolSize: 2 });
+  const start = await track.getFirstTimestamp();
+  const end = await track.computeDuration();
+  const times: number[] = [];
+  for (let t = start; t < end - 1e-3; t += 1 / fps) times.push(t);
+  const det = new OffscreenCanvas(384, 384);
+  const dctx = det.getContext('2d')!;
+  let crop: { x: number; y: number; side: number } | null = null;
+  let nose = { x: W / 2, y: H / 2 };
+  const frames: FrameChannels[] = [];
+  const t0 = performance.now();
+  for await (const w of sink.canvasesAtTimestamps(times)) {
+    const t = times[frames.length]! - start;
+    const canvas = w!.canvas as HTMLCanvasElement | OffscreenCanvas;
+    if (!crop) {
+      // The face's place from the first frame, analysed whole; the crop then stays fixed.
+      const side = Math.max(W, H);
+      dctx.clearRect(0, 0, 384, 384);
+      dctx.drawImage(canvas, 0, 0, W, H, 0, 0, (W / side) * 384, (H / side) * 384);
+      const first = redetect(checker, det, { x: 0, y: 0, side }, nose);
+      if (first) {
+        const xs = first.landmarks.filter((_, i) => i % 2 === 0);
+        const ys = first.landmarks.filter((_, i) => i % 2 === 1);
+        const bw = Math.max(...xs) - Math.min(...xs);
+        const bh = Math.max(...ys) - Math.min(...ys);
+        const s = Math.min(Math.max(W, H), Math.max(bw, bh) * 2.2);
+        crop = { x: (Math.max(...xs) + Math.min(...xs)) / 2 - s / 2, y: (Math.max(...ys) + Math.min(...ys)) / 2 - s / 2, side: s };
+        nose = { x: first.landmarks[2]!, y: first.landmarks[3]! };
+      } else crop = { x: 0, y: 0, side: Math.max(W, H) };
+    }
+    dctx.fillStyle = '#000';
+    dctx.fillRect(0, 0, 384, 384);
+    dctx.drawImage(canvas, crop.x, crop.y, crop.side, crop.side, 0, 0, 384, 384);
+    const f = redetect(checker, det, crop, nose);
+    const values = Object.fromEntries(CHANNELS.map((c) => [c, f ? channelOf(f.blend, f.matrix, c) : null])) as Record<Channel, number | null>;
+    frames.push({ t, found: !!f, values });
+  }
+  input.dispose();
+  return { frames, msPerFrame: (performance.now() - t0) / Math.max(1, frames.length) };
+}
+
+(globalThis as unknown as { redetectClip: typeof analyse }).redetectClip = analyse;
