@@ -12,10 +12,14 @@
 //     watermarked frame is drawn back into it. For a canvas: context.configure({ ..., usage:
 //     GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC }).
 import { DEFAULT_STRENGTH, patternField } from './pattern';
+import { informedField } from './informed';
 
 // The pattern field (strength * keyed tile pattern, one float per pixel) depends only on the frame
 // size and the payload, so it is computed once per clip (patternField, the same code as the CPU
 // embedder) and uploaded as an r32float texture; per pixel the pass is then two texel loads and an add.
+// With informed embedding (informed.ts) the field also depends on the clip's first frame: the
+// renderer hands that frame (labelled, unwatermarked) to informFrom() once, which reads it back,
+// computes the per-bit amplitudes on the CPU and re-uploads the field; the per-frame pass is unchanged.
 export const WATERMARK_WGSL = /* wgsl */ `
 @group(0) @binding(0) var src: texture_2d<f32>;
 @group(0) @binding(1) var field: texture_2d<f32>;
@@ -42,8 +46,16 @@ export interface WatermarkPass {
   encode(encoder: GPUCommandEncoder, source: GPUTexture, target: GPUTexture): void;
   /** Watermark `texture` in place (needs COPY_SRC | RENDER_ATTACHMENT), through an internal scratch copy. */
   encodeInPlace(encoder: GPUCommandEncoder, texture: GPUTexture): void;
-  /** Change the payload (e.g. reuse the pass for another clip of the same size). */
+  /** Change the payload (e.g. reuse the pass for another clip of the same size); back to the plain field. */
   setPayload(payload: bigint): void;
+  /** Whether informFrom() has run since the last payload change. */
+  readonly informed: boolean;
+  /**
+   * Informed embedding, once per clip: read the unwatermarked frame in `source` (COPY_SRC,
+   * rgba8unorm or bgra8unorm, submitted before the call) and switch to the field informed by it.
+   * On any failure the plain field stays (the mark is then just less robust).
+   */
+  informFrom(source: GPUTexture): Promise<void>;
   destroy(): void;
 }
 
@@ -90,11 +102,44 @@ export function createWatermarkPass(
   });
   const fieldView = fieldTex.createView();
   const strength = opts.strength ?? DEFAULT_STRENGTH;
-  const setPayload = (p: bigint) => {
-    const f = patternField(width, height, p, strength);
+  const upload = (f: Float32Array) =>
     device.queue.writeTexture({ texture: fieldTex }, f.buffer, { offset: f.byteOffset, bytesPerRow: width * 4 }, { width, height });
+  let current = payload;
+  let informed = false;
+  const setPayload = (p: bigint) => {
+    current = p;
+    informed = false;
+    upload(patternField(width, height, p, strength));
   };
   setPayload(payload);
+  const informFrom = async (source: GPUTexture): Promise<void> => {
+    const p = current;
+    informed = true;
+    const bpr = Math.ceil((width * 4) / 256) * 256;
+    const buf = device.createBuffer({ size: bpr * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    try {
+      const enc = device.createCommandEncoder();
+      enc.copyTextureToBuffer({ texture: source }, { buffer: buf, bytesPerRow: bpr }, { width, height });
+      device.queue.submit([enc.finish()]);
+      await buf.mapAsync(GPUMapMode.READ);
+      const m = new Uint8Array(buf.getMappedRange());
+      const rgba = new Uint8Array(width * height * 4);
+      for (let y = 0; y < height; y++) rgba.set(m.subarray(y * bpr, y * bpr + width * 4), y * width * 4);
+      buf.unmap();
+      if (source.format.startsWith('bgra'))
+        for (let i = 0; i < rgba.length; i += 4) {
+          const t = rgba[i]!;
+          rgba[i] = rgba[i + 2]!;
+          rgba[i + 2] = t;
+        }
+      if (p !== current) return;
+      upload(informedField({ data: rgba, width, height }, p, strength).field);
+    } catch {
+      // Keep the plain field.
+    } finally {
+      buf.destroy();
+    }
+  };
   const scratch = new Map<GPUTextureFormat, GPUTexture>();
 
   const encode = (encoder: GPUCommandEncoder, source: GPUTexture, target: GPUTexture) => {
@@ -137,6 +182,10 @@ export function createWatermarkPass(
       encode(encoder, s, texture);
     },
     setPayload,
+    get informed() {
+      return informed;
+    },
+    informFrom,
     destroy() {
       fieldTex.destroy();
       for (const t of scratch.values()) t.destroy();

@@ -6,7 +6,9 @@
 // (smooth, low/mid-frequency, survives resampling and compression):
 //   - SYNC_CHIPS chips carry a fixed keyed +-1 pattern used to find the tile grid after a crop,
 //   - the other chips carry the 204 channel bits of the payload (3-4 chips each, keyed signs).
-// The mark is added to luma (the same delta on R, G and B) with a constant amplitude.
+// The mark is added to luma (the same delta on R, G and B) with a constant amplitude per chip; the
+// renderers use informed.ts, which gives every channel bit its own amplitude (same power) from the
+// clip's first frame. patternField / embedWatermarkRGBA are the plain +-1 pattern.
 import { CODE_BITS, WATERMARK_KEY, encodePayload, keyedRandom } from './payload';
 
 export const TILES_PER_LONG_SIDE = 4;

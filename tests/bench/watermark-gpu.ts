@@ -11,7 +11,8 @@ import { chromium } from 'playwright-core';
 
 const entry = `
 import { createWatermarkPass } from '${resolve('lib/watermark/embed-gpu')}';
-import { embedWatermarkRGBA } from '${resolve('lib/watermark/pattern')}';
+import { embedWatermarkRGBA, addPatternField } from '${resolve('lib/watermark/pattern')}';
+import { informedField } from '${resolve('lib/watermark/informed')}';
 globalThis.runTest = async (w, h, format) => {
   const adapter = await navigator.gpu.requestAdapter();
   const device = await adapter.requestDevice();
@@ -45,11 +46,20 @@ globalThis.runTest = async (w, h, format) => {
     buf.unmap();
     return swap(out);
   };
-  const compare = (g) => { let maxDiff = 0, differing = 0; for (let i = 0; i < g.length; i++) { const d = Math.abs(g[i] - cpu[i]); if (d > maxDiff) maxDiff = d; if (d) differing++; } return { maxDiff, differing }; };
+  const compare = (g, ref = cpu) => { let maxDiff = 0, differing = 0; for (let i = 0; i < g.length; i++) { const d = Math.abs(g[i] - ref[i]); if (d > maxDiff) maxDiff = d; if (d) differing++; } return { maxDiff, differing }; };
   let enc = device.createCommandEncoder(); pass.encode(enc, src, dst); device.queue.submit([enc.finish()]);
   const separate = compare(await readback(dst));
   enc = device.createCommandEncoder(); pass.encodeInPlace(enc, src); device.queue.submit([enc.finish()]);
   const inPlace = compare(await readback(src));
+  // Informed embedding: the pass reads the unwatermarked frame back once and re-uploads its field.
+  upload();
+  const cpuInf = new Uint8ClampedArray(rgba);
+  addPatternField(cpuInf, informedField({ data: rgba, width: w, height: h }, payload).field);
+  const ti = performance.now();
+  await pass.informFrom(src);
+  const informMs = +(performance.now() - ti).toFixed(0);
+  enc = device.createCommandEncoder(); pass.encode(enc, src, dst); device.queue.submit([enc.finish()]);
+  const informed = { ...compare(await readback(dst), cpuInf), flag: pass.informed, informMs };
   const N = 30;
   const time = async (record) => {
     await device.queue.onSubmittedWorkDone();
@@ -62,7 +72,7 @@ globalThis.runTest = async (w, h, format) => {
   // Baseline: a plain texture-to-texture copy of the same frame.
   const copyMs = await time((e) => e.copyTextureToTexture({ texture: src }, { texture: dst }, { width: w, height: h }));
   pass.destroy();
-  return { size: w + 'x' + h, format, separate, inPlace, passMs: +passMs.toFixed(2), copyMs: +copyMs.toFixed(2), adapter: adapter.info.vendor + ' ' + adapter.info.architecture };
+  return { size: w + 'x' + h, format, separate, inPlace, informed, passMs: +passMs.toFixed(2), copyMs: +copyMs.toFixed(2), adapter: adapter.info.vendor + ' ' + adapter.info.architecture };
 };
 `;
 const dir = mkdtempSync(join(tmpdir(), 'sfumato-wm-gpu-'));
@@ -95,7 +105,8 @@ try {
     console.log(JSON.stringify(res));
     const sep = res.separate as { maxDiff: number };
     const inp = res.inPlace as { maxDiff: number };
-    if (sep.maxDiff > 1 || inp.maxDiff > 1) failed = true;
+    const inf = res.informed as { maxDiff: number; flag: boolean };
+    if (sep.maxDiff > 1 || inp.maxDiff > 1 || inf.maxDiff > 1 || !inf.flag) failed = true;
   }
 } finally {
   await b.close();

@@ -7,13 +7,24 @@
 // frame target), --no-videos (skip the fixture videos in the false-positive run), --no-fp,
 // --out=FILE (default bench-results/watermark.json). Default: 8 portraits (about 15 minutes on 2
 // idle cores); --portraits=12 for all.
+// Environment filters for quick iterations (the default is the full run):
+//   WM_CLIPS=klimt,van-gogh   portraits whose file name starts with one of these (overrides --portraits)
+//   WM_ATTACKS=CRF 35,GIF     attacks whose name contains one of these (case-insensitive)
+//   WM_FRAMES=150             frames per clip (default 30; real clips are 150)
+//   WM_MOTION=face|pan        face (default): the product's case, a static portrait whose face region
+//                             sways; pan: the whole picture zooms and pans (the host changes everywhere)
+//   WM_EMBED=informed|plain   informed (default, as the renderers do: the field is informed by the
+//                             first, unwatermarked frame) or the plain +-1 pattern
+//   WM_DETECTOR=v1            the detector's first residual filter (whitening by 1/sigma instead of
+//                             1/sigma^2), to measure the earlier version
 import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { detectWatermark, type WatermarkDetection } from '../../lib/watermark/detect';
+import { detectInternals, detectWatermark, type WatermarkDetection } from '../../lib/watermark/detect';
 import { clipIdToPayload, FALSE_POSITIVE_BOUND } from '../../lib/watermark/payload';
-import { embedWatermarkRGBA } from '../../lib/watermark/pattern';
+import { addPatternField, patternField } from '../../lib/watermark/pattern';
+import { informedField } from '../../lib/watermark/informed';
 import { cropRGBA, decodeFrames, encodeFrames, ffmpeg, psnr, type RawFrame } from './watermark-media';
 
 const args = process.argv.slice(2);
@@ -24,7 +35,12 @@ const TMP = join(tmpdir(), `sfumato-wm-bench-${process.pid}`);
 rmSync(TMP, { recursive: true, force: true });
 mkdirSync(TMP, { recursive: true });
 const FPS = 30;
-const NFRAMES = 30;
+const NFRAMES = Number(process.env.WM_FRAMES ?? 30);
+const MOTION = process.env.WM_MOTION ?? 'face';
+const EMBED = process.env.WM_EMBED ?? 'informed';
+const clipFilter = process.env.WM_CLIPS?.split(',').filter(Boolean);
+if (process.env.WM_DETECTOR === 'v1') detectInternals.tune({ pow: 1 });
+const attackFilter = process.env.WM_ATTACKS?.split(',').filter(Boolean).map((a) => a.toLowerCase());
 const LONG = 768;
 const SINGLE_FRAMES = 2; // single-frame detections per attacked clip
 const hasConvert = spawnSync('convert', ['-version']).status === 0;
@@ -32,7 +48,52 @@ const hasConvert = spawnSync('convert', ['-version']).status === 0;
 let seed = 20261125;
 const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
 
-/** Small zoom/pan of a still, bilinear. */
+/**
+ * The product's case: a static portrait whose face region moves. The face is not located here: a
+ * smooth window around the upper middle of the picture (where portraits put the head) sways by up to
+ * 5 px and nods by 3 px over the clip, the rest of the picture stays put. Bilinear resampling.
+ */
+function faceMotionFrames(src: RawFrame, n: number): RawFrame[] {
+  const { width: w, height: h, data } = src;
+  const cx = 0.5 * w;
+  const cy = 0.38 * h;
+  const r = 0.16 * Math.max(w, h);
+  const win = new Float32Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const d = Math.hypot(x - cx, (y - cy) / 1.3) / r;
+      win[y * w + x] = d < 1 ? 1 : d > 1.8 ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * (d - 1)) / 0.8);
+    }
+  const out: RawFrame[] = [];
+  for (let i = 0; i < n; i++) {
+    const ph = (2 * Math.PI * i) / Math.max(n, 30);
+    const dx = 5 * Math.sin(ph);
+    const dy = 3 * Math.sin(2 * ph);
+    const d = new Uint8ClampedArray(data);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const k = win[y * w + x]!;
+        if (k === 0) continue;
+        const sx = Math.min(w - 1.001, Math.max(0, x - k * dx));
+        const sy = Math.min(h - 1.001, Math.max(0, y - k * dy));
+        const x0 = Math.floor(sx);
+        const y0 = Math.floor(sy);
+        const tx = sx - x0;
+        const ty = sy - y0;
+        const p00 = (y0 * w + x0) * 4;
+        const p10 = p00 + 4;
+        const p01 = p00 + w * 4;
+        const p11 = p01 + 4;
+        const q = (y * w + x) * 4;
+        for (let c = 0; c < 3; c++)
+          d[q + c] = (1 - ty) * ((1 - tx) * data[p00 + c]! + tx * data[p10 + c]!) + ty * ((1 - tx) * data[p01 + c]! + tx * data[p11 + c]!);
+      }
+    out.push({ data: d, width: w, height: h });
+  }
+  return out;
+}
+
+/** Small zoom/pan of a still, bilinear (WM_MOTION=pan). */
 function motionFrames(src: RawFrame, n: number): RawFrame[] {
   const { width: w, height: h, data } = src;
   const out: RawFrame[] = [];
@@ -101,7 +162,7 @@ const frameAt = (m: string, o: string) => {
   return `${o}.png`;
 };
 
-const ATTACKS: Attack[] = [
+const ALL_ATTACKS: Attack[] = [
   { name: 'none (clip, H.264 CRF 18)', kind: 'video', make: (m) => m },
   { name: 'H.264 CRF 23', kind: 'video', make: (m, o) => (ffmpeg(['-i', m, ...x264(23), `${o}.mp4`]), `${o}.mp4`) },
   { name: 'H.264 CRF 28', kind: 'video', make: (m, o) => (ffmpeg(['-i', m, ...x264(28), `${o}.mp4`]), `${o}.mp4`) },
@@ -141,6 +202,7 @@ const ATTACKS: Attack[] = [
   },
   { name: 'downscale 50% + CRF 28', kind: 'video', make: vfVideo('scale=trunc(iw/4)*2:trunc(ih/4)*2:flags=bicubic', 28) },
 ];
+const ATTACKS = attackFilter ? ALL_ATTACKS.filter((a) => attackFilter.some((f) => a.name.toLowerCase().includes(f))) : ALL_ATTACKS;
 
 interface Row {
   attack: string;
@@ -160,16 +222,19 @@ const t0 = Date.now();
 
 let portraits = readdirSync(join(FIX, 'portraits')).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
 const nPortraits = Number(args.find((a) => a.startsWith('--portraits='))?.slice(12) ?? (quick ? 3 : 8));
-portraits = portraits.slice(0, nPortraits);
+portraits = clipFilter ? portraits.filter((p) => clipFilter.some((c) => p.startsWith(c))) : portraits.slice(0, nPortraits);
+console.log(`${portraits.length} clips x ${NFRAMES} frames at ${LONG} px, motion ${MOTION}, embedding ${EMBED}, ${ATTACKS.length} attacks`);
 const unmarkedClips: string[] = [];
 for (const f of portraits) {
   const name = f.replace(/\.\w+$/, '');
   const payload = clipIdToPayload(`bench/${name}`);
   const still = decodeFrames(join(FIX, 'portraits', f), { maxLong: LONG })[0]!;
-  const frames = motionFrames(still, NFRAMES);
+  const frames = MOTION === 'pan' ? motionFrames(still, NFRAMES) : faceMotionFrames(still, NFRAMES);
+  // As the renderers do: one field per clip, informed by the first (unwatermarked) frame.
+  const field = EMBED === 'plain' ? patternField(still.width, still.height, payload) : informedField(frames[0]!, payload).field;
   const marked = frames.map((fr) => {
     const d = new Uint8ClampedArray(fr.data);
-    embedWatermarkRGBA(d, fr.width, fr.height, payload);
+    addPatternField(d, field);
     return { data: d, width: fr.width, height: fr.height };
   });
   const ps = marked.map((m, i) => psnr(frames[i]!.data, m.data));
@@ -179,6 +244,7 @@ for (const f of portraits) {
   const clean = join(TMP, `${name}-unmarked.mp4`);
   encodeFrames(frames, FPS, x264(18), clean);
   unmarkedClips.push(clean);
+  const misses: string[] = [];
   for (const a of ATTACKS) {
     const row = rows.get(a.name)!;
     const out = a.make(master, join(TMP, `${name}-${a.name.replace(/[^a-z0-9]+/gi, '_')}`), { w: still.width, h: still.height });
@@ -190,6 +256,7 @@ for (const f of portraits) {
     if (det.found && det.payload === payload) row.detected++;
     if (det.found && det.payload !== payload) row.wrongPayload++;
     row.bitAcc.push(bitAccuracy(det.payload ?? det.rawPayload, payload));
+    if (!(det.found && det.payload === payload)) misses.push(`${a.name} (z ${det.syncZ?.toFixed(1)}, raw acc ${det.bitAccuracy?.toFixed(2)})`);
     if (a.kind === 'video') {
       for (let k = 0; k < SINGLE_FRAMES; k++) {
         const fr = decoded[Math.floor(((k + 0.5) * decoded.length) / SINGLE_FRAMES)]!;
@@ -205,7 +272,7 @@ for (const f of portraits) {
       row.frameBitAcc.push(bitAccuracy(det.payload ?? det.rawPayload, payload));
     }
   }
-  console.log(`${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(`${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s; clip misses: ${misses.join(', ') || 'none'}`);
 }
 
 const mean = (a: number[]) => (a.length ? a.reduce((x, y) => x + y, 0) / a.length : NaN);
@@ -294,7 +361,7 @@ writeFileSync(
   JSON.stringify(
     {
       date: new Date().toISOString(),
-      clips: { count: portraits.length, frames: NFRAMES, fps: FPS, longSide: LONG, master: 'libx264 CRF 18' },
+      clips: { count: portraits.length, names: portraits, frames: NFRAMES, fps: FPS, longSide: LONG, master: 'libx264 CRF 18', motion: MOTION, embedding: EMBED },
       psnr: psnrs,
       robustness: [...rows.values()].map((r) => ({
         attack: r.attack,

@@ -47,7 +47,7 @@ describe('watermark embed + detect (CPU)', () => {
     expect(rms).toBeGreaterThan(0.55 * DEFAULT_STRENGTH);
     expect(rms).toBeLessThan(0.75 * DEFAULT_STRENGTH);
     expect(tilePeriod(300, 200)).toBe(75);
-  });
+  }, 30_000);
 
   it('finds the payload in a synthetic frame, after a 50% resize and a 10% crop', () => {
     const payload = clipIdToPayload('synthetic');
@@ -65,7 +65,7 @@ describe('watermark embed + detect (CPU)', () => {
       expect(d.falsePositiveProbability).toBeLessThan(1e-9);
     }
     expect(detectWatermark([orig]).found).toBe(false);
-  });
+  }, 30_000);
 
   it('accepts RGB frames and combines several frames', () => {
     const payload = 0xfeedfacecafebeefn;
@@ -83,7 +83,7 @@ describe('watermark embed + detect (CPU)', () => {
     expect(d.found).toBe(true);
     expect(d.payload).toBe(payload);
     expect(d.framesUsed).toBe(3);
-  });
+  }, 30_000);
 
   it(
     'fixture portraits: PSNR >= 42 dB; found as is, after a 50% resize and a 10% crop (JS); unmarked never found',
