@@ -1,7 +1,8 @@
 import Delaunator from 'delaunator';
 import { LANDMARK_COUNT, type Face } from '../face/types';
 import type { Rig } from './types';
-import { CHEEK_EXTREME_LEFT, CHEEK_EXTREME_RIGHT, CHIN, FACE_OVAL, FOREHEAD_TOP } from './landmarks';
+import { rawExpressionOffsets } from './pose';
+import { CHEEK_EXTREME_LEFT, CHEEK_EXTREME_RIGHT, CHIN, FACE_OVAL, FOREHEAD_TOP, LEFT_EYE, RIGHT_EYE } from './landmarks';
 
 /**
  * Rings around the head, as scale factors of the face oval about its centre, and how strongly
@@ -53,6 +54,31 @@ export function headFrame(face: Face): HeadFrame {
   return { cx: sx / n, cy: sy / n + 0.1 * faceH, cz: sz / n + 0.3 * faceW, faceW: Math.max(1, faceW), faceH: Math.max(1, faceH) };
 }
 
+/** MediaPipe's iris landmarks: 468-472 (right iris), 473-477 (left). */
+export const IRIS_FIRST = 468;
+export const IRIS_END = 478;
+export function isIris(i: number): boolean {
+  return i >= IRIS_FIRST && i < IRIS_END;
+}
+
+/** Whether landmark i (not a lid landmark) lies inside either eye opening at rest. */
+function eyeOpeningTest(L: ArrayLike<number>): (i: number) => boolean {
+  const polys = [RIGHT_EYE, LEFT_EYE].map((e) => [e.cornerA, ...e.upper, e.cornerB, ...[...e.lower].reverse()]);
+  const lid = new Set(polys.flat());
+  return (i) => {
+    if (lid.has(i)) return false;
+    const x = L[i * 3]!, y = L[i * 3 + 1]!;
+    return polys.some((poly) => {
+      let inside = false;
+      for (let k = 0, j = poly.length - 1; k < poly.length; j = k++) {
+        const xi = L[poly[k]! * 3]!, yi = L[poly[k]! * 3 + 1]!, xj = L[poly[j]! * 3]!, yj = L[poly[j]! * 3 + 1]!;
+        if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+      }
+      return inside;
+    });
+  };
+}
+
 function smooth01(x: number): number {
   const u = x <= 0 ? 0 : x >= 1 ? 1 : x;
   return u * u * (3 - 2 * u);
@@ -62,7 +88,8 @@ function smooth01(x: number): number {
  * Build the deformable mesh for one face: the 478 landmarks (vertex i = landmark i), rings around
  * the head (hair, ears, neck; weights fall off smoothly to 0) and points along the image border
  * (weight 0). Triangulated with Delaunay, which also fills the eye openings and the mouth so that
- * blinks and smiles deform sensibly. All triangles are returned with positive signed area
+ * blinks and smiles deform sensibly; the iris landmarks (and any other landmark inside an eye
+ * opening) are vertices of no triangle (pose.ts carries them along with the triangle they lie in). All triangles are returned with positive signed area
  * (x right, y down: (b-a) x (c-a) > 0).
  */
 export function buildRig(face: Face, width: number, height: number): Rig & { layout: RigLayout } {
@@ -174,27 +201,25 @@ export function buildRig(face: Face, width: number, height: number): Rig & { lay
     ws.push(0);
   }
   const n = xs.length;
-  const coords = new Float64Array(n * 2);
-  for (let i = 0; i < n; i++) {
-    coords[i * 2] = xs[i]!;
-    coords[i * 2 + 1] = ys[i]!;
-  }
-  const del = new Delaunator(coords);
-  const tris = del.triangles;
-  const out: number[] = [];
-  for (let t = 0; t < tris.length; t += 3) {
-    let a = tris[t]!;
-    const b = tris[t + 1]!;
-    let c = tris[t + 2]!;
-    const area = (xs[b]! - xs[a]!) * (ys[c]! - ys[a]!) - (ys[b]! - ys[a]!) * (xs[c]! - xs[a]!);
-    if (area === 0) continue;
-    if (area < 0) {
-      const tmp = a;
-      a = c;
-      c = tmp;
-    }
-    out.push(a, b, c);
-  }
+  // The iris landmarks are left out of the triangulation: they are posed as points carried by the
+  // triangle they lie in (pose.ts), since the iris is drawn as a disc that gaze moves (eyes.ts). As
+  // mesh vertices they sat in thin triangles with lid points, outside the lid contour in
+  // three-quarter views, and the fold guard held blinks half way there.
+  // Likewise any other landmark that lies inside an eye opening (in three-quarter views MediaPipe puts
+  // the hidden face contour, e.g. 127, inside the far eye).
+  const inEye = eyeOpeningTest(L);
+  const out = triangulate(xs, ys, (i) => i < LANDMARK_COUNT && (isIris(i) || inEye(i)));
+  // MediaPipe's inner-lip points often touch or cross in a closed mouth, and Delaunay then makes
+  // triangles of an upper-lip point beside two lower-lip points: they flip as soon as the lips part,
+  // and the fold guard kept the jaw almost shut (a jaw drop of 1 px instead of 15 on the Mona
+  // Lisa). Flip such edges (Lawson flips, valid at rest) until the opened mouth folds nothing.
+  const probe: Rig = { width, height, rest: Float32Array.from({ length: n * 2 }, (_, i) => (i % 2 ? ys[i >> 1]! : xs[i >> 1]!)), depth: new Float32Array(n), headWeight: Float32Array.from(ws), indices: new Uint32Array(0), face };
+  const probes = [0.5, 1].map((jaw) => rawExpressionOffsets(probe, { yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: { jawOpen: jaw, mouthFunnel: jaw } }));
+  // Likewise for shut eyes (a three-quarter face's far eye meets long thin triangles at the lids).
+  for (const blink of [0.5, 1]) probes.push(rawExpressionOffsets(probe, { yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: { eyeBlinkLeft: blink, eyeBlinkRight: blink } }));
+  repairFolds(out, xs, ys, probes);
+
+  limitDepthGradient(out, xs, ys, zs, ws, hf.cz, MAX_DEPTH_GRADIENT);
 
   const rest = new Float32Array(n * 2);
   const depth = new Float32Array(n);
@@ -252,4 +277,134 @@ function resolveOccludedDepth(xs: number[], ys: number[], zs: number[], faceW: n
     }
     if (wsum > 0) zs[i] = sum / wsum;
   }
+}
+
+/**
+ * Steepest depth slope (depth pixels per image pixel) the rig keeps. A head rotation by a small
+ * angle a moves each vertex by about a * (z - pivot) across the image, so a triangle whose depth
+ * rises faster than 1 / a across it would fold. MediaPipe's landmarks are noisy in depth, and the
+ * 2D triangulation joins points that are far apart in 3D (nostril wings, far-side landmarks that
+ * project onto the visible cheek), giving slivers with slopes of 10-50: before this limit, a 5 degree
+ * turn folded them and the fold guard scaled every head turn down to a third of what was asked.
+ * With slopes <= 3, turns up to about 15 degrees in any direction never fold, and the shape that
+ * matters (the nose standing out of the face, the cheeks curving away) is kept.
+ */
+export const MAX_DEPTH_GRADIENT = 3;
+
+/**
+ * Bound the slope of q = headWeight * (z - pivotZ) (what a rotation turns into image motion) over
+ * every triangle to `g`, by shrinking too-steep triangles towards their mean (or towards the
+ * background, whose q is 0 and fixed). Only the depth of head-following vertices changes. Iterative;
+ * converges within a few dozen passes on real faces.
+ */
+export function limitDepthGradient(
+  indices: ArrayLike<number>,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  zs: number[],
+  ws: ArrayLike<number>,
+  pivotZ: number,
+  g: number,
+): void {
+  const n = zs.length;
+  const q = new Float64Array(n);
+  for (let i = 0; i < n; i++) q[i] = ws[i]! > 0 ? ws[i]! * (zs[i]! - pivotZ) : 0;
+  const nTri = Math.floor(indices.length / 3);
+  for (let pass = 0; pass < 200; pass++) {
+    let worst = 0;
+    for (let t = 0; t < nTri; t++) {
+      const a = indices[t * 3]!, b = indices[t * 3 + 1]!, c = indices[t * 3 + 2]!;
+      const x1 = xs[b]! - xs[a]!, y1 = ys[b]! - ys[a]!;
+      const x2 = xs[c]! - xs[a]!, y2 = ys[c]! - ys[a]!;
+      const det = x1 * y2 - y1 * x2;
+      if (!(Math.abs(det) > 1e-9)) continue;
+      const q1 = q[b]! - q[a]!, q2 = q[c]! - q[a]!;
+      const gx = (q1 * y2 - q2 * y1) / det;
+      const gy = (x1 * q2 - x2 * q1) / det;
+      const slope = Math.hypot(gx, gy);
+      if (slope > worst) worst = slope;
+      if (slope <= g) continue;
+      const s = (g / slope) * 0.999;
+      const fa = !(ws[a]! > 0), fb = !(ws[b]! > 0), fc = !(ws[c]! > 0);
+      const m = fa || fb || fc ? 0 : (q[a]! + q[b]! + q[c]!) / 3;
+      if (!fa) q[a] = m + s * (q[a]! - m);
+      if (!fb) q[b] = m + s * (q[b]! - m);
+      if (!fc) q[c] = m + s * (q[c]! - m);
+    }
+    if (worst <= g * 1.02) break;
+  }
+  for (let i = 0; i < n; i++) if (ws[i]! > 0) zs[i] = pivotZ + q[i]! / ws[i]!;
+}
+
+/** Delaunay triangulation of the rest positions, every triangle positively oriented (zero-area slivers dropped). */
+function triangulate(xs: number[], ys: number[], skip: (i: number) => boolean = () => false): number[] {
+  const ids: number[] = [];
+  for (let i = 0; i < xs.length; i++) if (!skip(i)) ids.push(i);
+  const coords = new Float64Array(ids.length * 2);
+  ids.forEach((i, k) => {
+    coords[k * 2] = xs[i]!;
+    coords[k * 2 + 1] = ys[i]!;
+  });
+  const tris = new Delaunator(coords).triangles;
+  const out: number[] = [];
+  for (let t = 0; t < tris.length; t += 3) {
+    let a = ids[tris[t]!]!;
+    const b = ids[tris[t + 1]!]!;
+    let c = ids[tris[t + 2]!]!;
+    const area = (xs[b]! - xs[a]!) * (ys[c]! - ys[a]!) - (ys[b]! - ys[a]!) * (xs[c]! - xs[a]!);
+    if (area === 0) continue;
+    if (area < 0) {
+      const tmp = a;
+      a = c;
+      c = tmp;
+    }
+    out.push(a, b, c);
+  }
+  return out;
+}
+
+/**
+ * Edge flips that keep the triangulation valid at rest and make it fold-free under each probe
+ * displacement (x,y pairs added to the rest positions). Triangles that no flip can save are left.
+ */
+export function repairFolds(tris: number[], xs: ArrayLike<number>, ys: ArrayLike<number>, probes: ReadonlyArray<ArrayLike<number>>): number {
+  const area = (a: number, b: number, c: number, d: ArrayLike<number> | null) => {
+    const X = (i: number) => xs[i]! + (d ? d[i * 2]! : 0);
+    const Y = (i: number) => ys[i]! + (d ? d[i * 2 + 1]! : 0);
+    return (X(b) - X(a)) * (Y(c) - Y(a)) - (Y(b) - Y(a)) * (X(c) - X(a));
+  };
+  const good = (a: number, b: number, c: number) => {
+    const r = area(a, b, c, null);
+    if (!(r > 1e-2)) return false;
+    return probes.every((d) => area(a, b, c, d) > 0.01 * r);
+  };
+  let flips = 0;
+  for (let iter = 0; iter < 200; iter++) {
+    const nTri = tris.length / 3;
+    const edges = new Map<number, number>();
+    const N = xs.length;
+    for (let t = 0; t < nTri; t++) for (let k = 0; k < 3; k++) edges.set(tris[t * 3 + k]! * N + tris[t * 3 + ((k + 1) % 3)]!, t);
+    let changed = false;
+    for (let t = 0; t < nTri && !changed; t++) {
+      const a = tris[t * 3]!, b = tris[t * 3 + 1]!, c = tris[t * 3 + 2]!;
+      if (good(a, b, c)) continue;
+      const vs = [a, b, c];
+      for (let k = 0; k < 3 && !changed; k++) {
+        const p = vs[k]!, q = vs[(k + 1) % 3]!, sv = vs[(k + 2) % 3]!;
+        const u = edges.get(q * N + p);
+        if (u === undefined) continue;
+        const w = [tris[u * 3]!, tris[u * 3 + 1]!, tris[u * 3 + 2]!];
+        const r = w.find((x) => x !== p && x !== q)!;
+        // (p, q, s) and (q, p, r) become (s, p, r) and (r, q, s).
+        if (good(sv, p, r) && good(r, q, sv)) {
+          tris.splice(t * 3, 3, sv, p, r);
+          tris.splice(u * 3, 3, r, q, sv);
+          flips++;
+          changed = true;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return flips;
 }

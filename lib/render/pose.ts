@@ -46,6 +46,8 @@ interface RigCache {
   mouth: MouthFrame;
   brows: { left: BrowFrame; right: BrowFrame };
   restArea2: Float64Array;
+  /** Vertices of no triangle (the iris landmarks), carried by their rest triangle (see findFollowers). */
+  followers: Follower[];
   restX: Float64Array;
   restY: Float64Array;
   /** Scratch buffers. */
@@ -241,6 +243,7 @@ function getCache(rig: Rig): RigCache {
     mouth,
     brows,
     restArea2,
+    followers: findFollowers(rig),
     restX: Float64Array.from({ length: nv }, (_, i) => rig.rest[i * 2]!),
     restY: Float64Array.from({ length: nv }, (_, i) => rig.rest[i * 2 + 1]!),
     exprX: new Float64Array(nv),
@@ -270,13 +273,10 @@ function expr(p: PoseParams, name: ExpressionName): number {
  */
 function applyBlink(e: EyeFrame, amount: number, rig: Rig, dx: Float64Array, dy: Float64Array): void {
   if (amount <= 0) return;
-  const a = 0.42 * e.width; // band above the upper lid that stretches
-  const b = 0.25 * e.width; // band below the lower lid that compresses slightly
-  const reach = 0.75 * e.width;
+  const n = rig.rest.length / 2;
   const uMin = e.upperU[0]! - 0.05 * e.width;
   const uMax = e.upperU[e.upperU.length - 1]! + 0.05 * e.width;
-  const n = rig.rest.length / 2;
-  const span = Math.max(1e-6, e.upperU[e.upperU.length - 1]! - e.upperU[0]!);
+  const reach = 0.75 * e.width;
   for (let i = 0; i < n; i++) {
     if (rig.headWeight[i] === 0) continue;
     const x = rig.rest[i * 2]! - e.ox;
@@ -285,24 +285,112 @@ function applyBlink(e: EyeFrame, amount: number, rig: Rig, dx: Float64Array, dy:
     if (u < uMin || u > uMax) continue;
     const v = x * e.vx + y * e.vy;
     if (v < -reach || v > reach) continue;
-    const U = interp(e.upperU, e.upperV, u);
-    const Lw = Math.max(U, interp(e.lowerU, e.lowerV, u));
-    const g = Lw - U;
-    const Cl = Lw - 0.15 * g;
-    const Cu = Cl - 0.1 * g;
-    let f: number;
-    if (v <= U - a || v >= Lw + b) continue;
-    else if (v < U) f = U - a + ((v - (U - a)) * (Cu - (U - a))) / a;
-    else if (v < Lw) f = g > 1e-6 ? Cu + ((v - U) * (Cl - Cu)) / g : Cu;
-    else f = Cl + ((v - Lw) * (Lw + b - Cl)) / b;
-    // Taper towards the corners: the lids meet there anyway, and a hard edge would fold the thin
-    // triangles that fan out from the corner landmarks.
-    const sN = (u - e.upperU[0]!) / span;
-    const taper = smooth01(sN / 0.3) * smooth01((1 - sN) / 0.3);
-    const d = amount * taper * (f - v);
+    const d = amount * blinkShift(e, u, v);
     dx[i]! += d * e.vx;
     dy[i]! += d * e.vy;
   }
+}
+
+/** A vertex of no triangle (the iris landmarks), carried by the rest triangle it lies in. */
+interface Follower {
+  i: number;
+  nbr: Int32Array;
+  w: Float64Array;
+}
+
+/**
+ * Barycentric coordinates of every vertex that no triangle uses (the iris landmarks, see buildRig)
+ * in the rest triangle containing it (or the nearest, clamped). Posed as the same combination of
+ * that triangle's posed corners, such a point follows exactly the warp drawn there and can fold
+ * nothing.
+ */
+function findFollowers(rig: Rig): Follower[] {
+  const n = rig.rest.length / 2;
+  const I = rig.indices;
+  if (I.length === 0) return [];
+  const used = new Uint8Array(n);
+  for (let t = 0; t < I.length; t++) used[I[t]!] = 1;
+  const R = rig.rest;
+  const out: Follower[] = [];
+  for (let i = 0; i < n; i++) {
+    if (used[i]) continue;
+    const px = R[i * 2]!, py = R[i * 2 + 1]!;
+    let best = -Infinity;
+    let bt = -1;
+    let bw: [number, number, number] = [1, 0, 0];
+    for (let t = 0; t < I.length; t += 3) {
+      const a = I[t]!, b = I[t + 1]!, c = I[t + 2]!;
+      const ax = R[a * 2]!, ay = R[a * 2 + 1]!, bx = R[b * 2]!, by = R[b * 2 + 1]!, cx = R[c * 2]!, cy = R[c * 2 + 1]!;
+      const A = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+      if (!(Math.abs(A) > 0)) continue;
+      const wa = ((bx - px) * (cy - py) - (by - py) * (cx - px)) / A;
+      const wb = ((cx - px) * (ay - py) - (cy - py) * (ax - px)) / A;
+      const wc = 1 - wa - wb;
+      const m = Math.min(wa, wb, wc);
+      if (m > best) {
+        best = m;
+        bt = t;
+        bw = [wa, wb, wc];
+        if (m >= 0) break;
+      }
+    }
+    if (bt < 0) continue;
+    if (best < 0) {
+      const cl = bw.map((x) => Math.max(0, x));
+      const s = cl[0]! + cl[1]! + cl[2]! || 1;
+      bw = [cl[0]! / s, cl[1]! / s, cl[2]! / s];
+    }
+    out.push({ i, nbr: Int32Array.from([I[bt]!, I[bt + 1]!, I[bt + 2]!]), w: Float64Array.from(bw) });
+  }
+  return out;
+}
+
+/** Set each follower's value (x, y displacement or position) from its triangle's. */
+function settleFollowers(fs: readonly Follower[], dx: { [k: number]: number }, dy: { [k: number]: number }): void {
+  for (const f of fs) {
+    let sx = 0, sy = 0;
+    for (let k = 0; k < 3; k++) {
+      sx += f.w[k]! * dx[f.nbr[k]!]!;
+      sy += f.w[k]! * dy[f.nbr[k]!]!;
+    }
+    dx[f.i] = sx;
+    dy[f.i] = sy;
+  }
+}
+
+/** Fraction of the eye width, from each corner, over which a blink fades in. */
+let BLINK_TAPER = 0.12;
+/** What remains of the opening (fraction of its rest height) at a full blink. */
+let BLINK_SLIT = 0.04;
+/** Diagnostics only: tune the blink map. */
+export function __setBlink(taper: number, slit: number): void {
+  BLINK_TAPER = taper;
+  BLINK_SLIT = slit;
+}
+
+/**
+ * The blink's column map at full closure, as a shift along the eye's v axis of the rest point
+ * (u, v): the band between the lids collapses to a thin line just above the lower lid, the skin
+ * above the upper lid stretches down over the eye, tapering towards the corners.
+ */
+function blinkShift(e: EyeFrame, u: number, v: number): number {
+  const a = 0.42 * e.width; // band above the upper lid that stretches
+  const b = 0.25 * e.width; // band below the lower lid that compresses slightly
+  const U = interp(e.upperU, e.upperV, u);
+  const Lw = Math.max(U, interp(e.lowerU, e.lowerV, u));
+  const g = Lw - U;
+  const Cl = Lw - 0.15 * g;
+  const Cu = Cl - BLINK_SLIT * g;
+  let f: number;
+  if (v <= U - a || v >= Lw + b) return 0;
+  else if (v < U) f = U - a + ((v - (U - a)) * (Cu - (U - a))) / a;
+  else if (v < Lw) f = g > 1e-6 ? Cu + ((v - U) * (Cl - Cu)) / g : Cu;
+  else f = Cl + ((v - Lw) * (Lw + b - Cl)) / b;
+  // Taper towards the corners: the lids meet there anyway, and a hard edge would fold the thin
+  // triangles that fan out from the corner landmarks.
+  const sN = u / e.width + 0.5;
+  const taper = smooth01(sN / BLINK_TAPER) * smooth01((1 - sN) / BLINK_TAPER);
+  return taper * (f - v);
 }
 
 function smooth01(x: number): number {
@@ -429,38 +517,6 @@ function applyBrow(b: BrowFrame, inner: number, mid: number, outer: number, inwa
 }
 
 /**
- * Gaze: moves what lies inside the eye opening (the iris) along the eye, fading to zero at the lids
- * and the corners, so the lids never move and the sclera is only gently stretched. `h` is along
- * the eye's u axis, `vv` along its v axis, both in eye widths.
- */
-function applyGaze(e: EyeFrame, h: number, vv: number, rig: Rig, dx: Float64Array, dy: Float64Array): void {
-  if (h === 0 && vv === 0) return;
-  const n = rig.rest.length / 2;
-  const u0 = e.upperU[0]!;
-  const u1 = e.upperU[e.upperU.length - 1]!;
-  const span = Math.max(1e-6, u1 - u0);
-  for (let i = 0; i < n; i++) {
-    if (rig.headWeight[i] === 0) continue;
-    const x = rig.rest[i * 2]! - e.ox;
-    const y = rig.rest[i * 2 + 1]! - e.oy;
-    const u = x * e.ux + y * e.uy;
-    if (u <= u0 || u >= u1) continue;
-    const v = x * e.vx + y * e.vy;
-    const U = interp(e.upperU, e.upperV, u);
-    const L = interp(e.lowerU, e.lowerV, u);
-    if (v <= U || v >= L) continue;
-    const half = (L - U) / 2;
-    if (half < 1e-6) continue;
-    const inside = smooth01(Math.min(v - U, L - v) / (0.6 * half));
-    const sN = (u - u0) / span;
-    const taper = smooth01(sN / 0.25) * smooth01((1 - sN) / 0.25);
-    const k = inside * taper * e.width;
-    dx[i]! += k * (h * e.ux + vv * e.vx);
-    dy[i]! += k * (h * e.uy + vv * e.vy);
-  }
-}
-
-/**
  * Posed vertex positions (source pixels, layout of rig.rest) for pose parameters p.
  * Expressions are applied in 2D on the rest shape, then the head is rotated in 3D about the head
  * centre (orthographic projection) and blended by each vertex's head weight. With all parameters
@@ -476,85 +532,35 @@ export function poseRig(rig: Rig, p: PoseParams, out?: Float32Array): Float32Arr
   dx.fill(0);
   dy.fill(0);
 
-  // Expressions (2D, on the rest shape).
-  applyBlink(c.eyes.left, expr(p, 'eyeBlinkLeft'), rig, dx, dy);
-  applyBlink(c.eyes.right, expr(p, 'eyeBlinkRight'), rig, dx, dy);
-  const mw = c.mouthW;
-  const smileCorner = (corner: number, outward: number, s: number) => {
-    if (s <= 0) return;
-    const [x, y] = lm(rig, corner);
-    // Out along the face's right axis (sign gives the side) and up (against the down axis).
-    const mx = s * mw * (0.075 * outward * c.fx - 0.06 * c.gx);
-    const my = s * mw * (0.075 * outward * c.fy - 0.06 * c.gy);
-    gaussianPush(rig, nv, x, y, 0.3 * mw, mx, my, dx, dy);
-  };
-  const smileR = expr(p, 'mouthSmileRight');
-  const smileL = expr(p, 'mouthSmileLeft');
-  smileCorner(MOUTH_CORNER_RIGHT, -1, smileR);
-  smileCorner(MOUTH_CORNER_LEFT, 1, smileL);
-  const cheek = (idx: number, s: number) => {
-    if (s <= 0) return;
-    const [x, y] = lm(rig, idx);
-    gaussianPush(rig, nv, x, y, 0.4 * mw, -s * mw * 0.035 * c.gx, -s * mw * 0.035 * c.gy, dx, dy);
-  };
-  cheek(CHEEK_RIGHT, smileR);
-  cheek(CHEEK_LEFT, smileL);
-
-  // Pucker / funnel: the mouth corners draw in towards the centre; a funnel also parts the lips.
-  const pucker = expr(p, 'mouthPucker');
-  const funnel = expr(p, 'mouthFunnel');
-  const narrow = (0.1 * pucker + 0.07 * funnel) * mw;
-  if (narrow > 0) {
-    for (const [corner, outward] of [[MOUTH_CORNER_RIGHT, -1], [MOUTH_CORNER_LEFT, 1]] as const) {
-      const [x, y] = lm(rig, corner);
-      gaussianPush(rig, nv, x, y, 0.28 * mw, -outward * narrow * c.fx, -outward * narrow * c.fy, dx, dy);
-    }
-  }
-  // Jaw: kept moderate (no mouth interior is drawn; the parted seam shows the lips' own shadow).
-  applyJaw(c, rig, expr(p, 'jawOpen') * JAW_DROP * mw, funnel * 0.06 * mw, dx, dy);
-
-  // Brows (heights in eye widths).
-  const bIn = expr(p, 'browInnerUp');
-  for (const [b, up, down] of [
-    [c.brows.left, expr(p, 'browOuterUpLeft'), expr(p, 'browDownLeft')],
-    [c.brows.right, expr(p, 'browOuterUpRight'), expr(p, 'browDownRight')],
-  ] as const) {
-    applyBrow(
-      b,
-      BROW_LIFT * (bIn - 0.7 * down + 0.15 * up),
-      BROW_LIFT * (0.55 * bIn + 0.6 * up - 0.6 * down),
-      BROW_LIFT * (0.15 * bIn + up - 0.35 * down),
-      0.06 * down,
-      rig,
-      dx,
-      dy,
-    );
-  }
-
-  // Gaze. "In" is towards the nose: image-right for the subject's right eye (u runs outer -> inner
-  // there), image-left for the left eye (u runs inner -> outer).
-  const gaze = (e: EyeFrame, side: 'Left' | 'Right', inSign: number) => {
-    const h = GAZE_H * inSign * (expr(p, `eyeLookIn${side}`) - expr(p, `eyeLookOut${side}`));
-    const vv = GAZE_V * (expr(p, `eyeLookDown${side}`) - expr(p, `eyeLookUp${side}`));
-    applyGaze(e, h, vv, rig, dx, dy);
-  };
-  gaze(c.eyes.right, 'Right', 1);
-  gaze(c.eyes.left, 'Left', -1);
-
   const rest = rig.rest;
-  // Keep expressions from folding the mesh (thin triangles around the lids in 3/4 views).
+  // Expressions group by group, each scaled back only as far as it would fold the mesh given the
+  // groups before it (thin triangles around the lids in 3/4 views, iris points under the lids).
   const nTri = c.restArea2.length;
   const ex = c.posX;
   const ey = c.posY;
+  const gx = c.headX;
+  const gy = c.headY;
+  const tx2 = c.posX2;
+  const ty2 = c.posY2;
   for (let i = 0; i < nv; i++) {
-    ex[i] = rest[i * 2]! + dx[i]!;
-    ey[i] = rest[i * 2 + 1]! + dy[i]!;
+    ex[i] = rest[i * 2]!;
+    ey[i] = rest[i * 2 + 1]!;
   }
-  const kExpr = maxSafeFraction(rig.indices, nTri, c.restArea2, c.restX, c.restY, ex, ey);
-  if (kExpr < 1) {
+  for (const part of PARTS) {
+    gx.fill(0);
+    gy.fill(0);
+    expressionOffsets(rig, c, p, gx, gy, part);
+    let any = false;
     for (let i = 0; i < nv; i++) {
-      dx[i]! *= kExpr;
-      dy[i]! *= kExpr;
+      if (gx[i] !== 0 || gy[i] !== 0) any = true;
+      tx2[i] = ex[i]! + gx[i]!;
+      ty2[i] = ey[i]! + gy[i]!;
+    }
+    if (!any) continue;
+    const k = maxSafeFraction(rig.indices, nTri, c.restArea2, ex, ey, tx2, ty2);
+    for (let i = 0; i < nv; i++) {
+      dx[i]! += k * gx[i]!;
+      dy[i]! += k * gy[i]!;
       ex[i] = rest[i * 2]! + dx[i]!;
       ey[i] = rest[i * 2 + 1]! + dy[i]!;
     }
@@ -598,17 +604,123 @@ export function poseRig(rig: Rig, p: PoseParams, out?: Float32Array): Float32Arr
     pos[i * 2] = rest[i * 2]! + (dx[i]! + kHead * hxs[i]!);
     pos[i * 2 + 1] = rest[i * 2 + 1]! + (dy[i]! + kHead * hys[i]!);
   }
+  // Followers: carried by their rest triangle (as offsets, so that a rest pose stays exact).
+  for (const f of c.followers) {
+    let sx = 0, sy = 0;
+    for (let k = 0; k < 3; k++) {
+      const j = f.nbr[k]!;
+      sx += f.w[k]! * (pos[j * 2]! - rest[j * 2]!);
+      sy += f.w[k]! * (pos[j * 2 + 1]! - rest[j * 2 + 1]!);
+    }
+    pos[f.i * 2] = rest[f.i * 2]! + sx;
+    pos[f.i * 2 + 1] = rest[f.i * 2 + 1]! + sy;
+  }
   return pos;
 }
 
-/** Jaw drop at jawOpen = 1, in mouth widths (moderate: no mouth interior is drawn). */
-const JAW_DROP = 0.35;
+
+/** Expression groups, each kept from folding on its own (a limited blink must not shrink the jaw). */
+const PART_BLINK_LEFT = 1;
+const PART_BLINK_RIGHT = 2;
+const PART_MOUTH = 4;
+const PART_BROWS = 8;
+const ALL_PARTS = 15;
+const PARTS = [PART_MOUTH, PART_BROWS, PART_BLINK_LEFT, PART_BLINK_RIGHT];
+
+/** Raw expression displacements (before the fold guard) of every vertex, added into dx, dy. */
+function expressionOffsets(rig: Rig, c: RigCache, p: PoseParams, dx: Float64Array, dy: Float64Array, parts = ALL_PARTS): void {
+  const nv = rig.rest.length / 2;
+  // Expressions (2D, on the rest shape).
+  if (parts & PART_BLINK_LEFT) applyBlink(c.eyes.left, expr(p, 'eyeBlinkLeft'), rig, dx, dy);
+  if (parts & PART_BLINK_RIGHT) applyBlink(c.eyes.right, expr(p, 'eyeBlinkRight'), rig, dx, dy);
+  const mw = c.mouthW;
+  if (parts & PART_MOUTH) {
+    const smileCorner = (corner: number, outward: number, s: number) => {
+      if (s <= 0) return;
+      const [x, y] = lm(rig, corner);
+      // Out along the face's right axis (sign gives the side) and up (against the down axis).
+      const mx = s * mw * (SMILE_OUT * outward * c.fx - SMILE_UP * c.gx);
+      const my = s * mw * (SMILE_OUT * outward * c.fy - SMILE_UP * c.gy);
+      gaussianPush(rig, nv, x, y, 0.32 * mw, mx, my, dx, dy);
+    };
+    const smileR = expr(p, 'mouthSmileRight');
+    const smileL = expr(p, 'mouthSmileLeft');
+    smileCorner(MOUTH_CORNER_RIGHT, -1, smileR);
+    smileCorner(MOUTH_CORNER_LEFT, 1, smileL);
+    const cheek = (idx: number, s: number) => {
+      if (s <= 0) return;
+      const [x, y] = lm(rig, idx);
+      gaussianPush(rig, nv, x, y, 0.4 * mw, -s * mw * 0.035 * c.gx, -s * mw * 0.035 * c.gy, dx, dy);
+    };
+    cheek(CHEEK_RIGHT, smileR);
+    cheek(CHEEK_LEFT, smileL);
+
+    // Pucker / funnel: the mouth corners draw in towards the centre; a funnel also parts the lips.
+    const pucker = expr(p, 'mouthPucker');
+    const funnel = expr(p, 'mouthFunnel');
+    const narrow = (0.1 * pucker + 0.07 * funnel) * mw;
+    if (narrow > 0) {
+      for (const [corner, outward] of [[MOUTH_CORNER_RIGHT, -1], [MOUTH_CORNER_LEFT, 1]] as const) {
+        const [x, y] = lm(rig, corner);
+        gaussianPush(rig, nv, x, y, 0.28 * mw, -outward * narrow * c.fx, -outward * narrow * c.fy, dx, dy);
+      }
+    }
+    // Jaw (the opening between the lips is drawn as a cavity by the renderers, see mouth.ts).
+    applyJaw(c, rig, expr(p, 'jawOpen') * JAW_DROP * mw, funnel * 0.06 * mw, dx, dy);
+  }
+
+  if (parts & PART_BROWS) {
+    // Brows (heights in eye widths).
+    const bIn = expr(p, 'browInnerUp');
+    for (const [b, up, down] of [
+      [c.brows.left, expr(p, 'browOuterUpLeft'), expr(p, 'browDownLeft')],
+      [c.brows.right, expr(p, 'browOuterUpRight'), expr(p, 'browDownRight')],
+    ] as const) {
+      applyBrow(
+        b,
+        BROW_LIFT * (bIn - 0.7 * down + 0.15 * up),
+        BROW_LIFT * (0.55 * bIn + 0.6 * up - 0.6 * down),
+        BROW_LIFT * (0.15 * bIn + up - 0.35 * down),
+        0.06 * down,
+        rig,
+        dx,
+        dy,
+      );
+    }
+  }
+
+  // Gaze moves no vertex: the iris is redrawn as a disc inside the eye opening (eyes.ts).
+  settleFollowers(c.followers, dx, dy);
+}
+
+/** Expression displacements before the fold guard (source px, x,y pairs): for tests and diagnostics. */
+export function rawExpressionOffsets(rig: Rig, p: PoseParams): Float64Array {
+  const c = getCache(rig);
+  const nv = rig.rest.length / 2;
+  const dx = new Float64Array(nv);
+  const dy = new Float64Array(nv);
+  expressionOffsets(rig, c, p, dx, dy);
+  const out = new Float64Array(nv * 2);
+  for (let i = 0; i < nv; i++) {
+    out[i * 2] = dx[i]!;
+    out[i * 2 + 1] = dy[i]!;
+  }
+  return out;
+}
+
+/**
+ * Jaw drop at jawOpen = 1, in mouth widths: a wide-open mouth, as in MediaPipe's own scale (at 0.35
+ * the re-detector read jawOpen 0.5 as about 0.01-0.15). The opening shows the mouth cavity (mouth.ts).
+ */
+const JAW_DROP = 0.55;
+/**
+ * Mouth-corner travel at mouthSmile* = 1, in mouth widths: out along the face and up. (A full
+ * smile widens the mouth by a fifth or more; at 0.075 / 0.06 the re-detector barely saw it.)
+ */
+const SMILE_OUT = 0.11;
+const SMILE_UP = 0.1;
 /** Brow lift at 1, in eye widths. */
 const BROW_LIFT = 0.22;
-/** Iris travel at eyeLook* = 1, in eye widths (small: the sclera is only stretched, never redrawn). */
-const GAZE_H = 0.16;
-const GAZE_V = 0.07;
-
 /** Smallest fraction of its rest area a triangle may keep before the motion is scaled back. */
 const MIN_AREA_FRACTION = 0.002;
 

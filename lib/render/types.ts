@@ -59,8 +59,12 @@ export interface FrameRenderer {
   readonly kind: 'webgpu' | 'cpu';
   /** The canvas showing the latest frame (painted on access where frames live in CPU memory). */
   readonly canvas: OffscreenCanvas;
-  /** Draw one frame. `positions` are posed vertex positions (source pixels), same layout as rig.rest. */
-  render(positions: Float32Array): Promise<void>;
+  /**
+   * Draw one frame. `positions` are posed vertex positions (source pixels), same layout as rig.rest.
+   * `pose`, when given, is the PoseParams they were posed from: the closed-lid overlay then follows
+   * the intended blink (else it is judged from how far the lids came together).
+   */
+  render(positions: Float32Array, pose?: PoseParams): Promise<void>;
   /** The latest frame as a VideoFrame for the encoder (timestamps in microseconds); the caller closes it. */
   videoFrame(timestamp: number, duration: number): VideoFrame;
   destroy(): void;

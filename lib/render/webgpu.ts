@@ -1,8 +1,11 @@
 import { createWatermarkPass } from '../watermark/embed-gpu';
 import { CpuFrame } from './frame-buffer';
-import type { FrameRenderer, Rig } from './types';
-import { MESH_WGSL, OVERLAY_WGSL } from './shaders';
-import { restUvs } from './raster';
+import type { FrameRenderer, PoseParams, Rig } from './types';
+import { CAVITY_WGSL, LID_WGSL, MESH_WGSL, OVERLAY_WGSL } from './shaders';
+import { EYES, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, lidStyle } from './lids';
+import { EYES_UNIFORM_FLOATS, eyeUniforms } from './eyes';
+import { CAVITY_STRIDE, CAVITY_TRIANGLES, CAVITY_VERTEX_COUNT, mouthCavity, mouthStyle } from './mouth';
+import { alphaBox, restUvs, splitTriangles } from './raster';
 import { bitmapPixels, overlayPixels, prefilterSource } from './source';
 
 export interface WebGpuRendererOptions {
@@ -83,13 +86,13 @@ export async function createWebGpuRenderer(
   if (present === 'canvas') {
     context = canvas.getContext('webgpu');
     if (!context) throw new Error('webgpu canvas context unavailable');
-    context.configure({ device, format, alphaMode: 'opaque', usage: GPUTextureUsage.RENDER_ATTACHMENT });
+    context.configure({ device, format, alphaMode: 'opaque', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_DST });
   } else {
     cpuFrame = new CpuFrame(canvas, outWidth, outHeight);
     target = device.createTexture({
       size: [outWidth, outHeight],
       format,
-      usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC,
+      usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST,
     });
     readBuf = device.createBuffer({ size: bytesPerRow * outHeight, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
   }
@@ -101,26 +104,41 @@ export async function createWebGpuRenderer(
   const srcPixels = bitmapPixels(bitmap);
   if (owned) bitmap.close();
   const srcTex = uploadRgba(device, srcPixels);
+  const style = mouthStyle(rig, srcPixels, srcPixels.width / rig.width, srcPixels.height / rig.height);
+  const lids = lidStyle(rig, srcPixels, srcPixels.width / rig.width, srcPixels.height / rig.height);
 
   // With a watermark, the mesh and label are drawn into `scene`, then the watermark pass writes the
   // final frame into the canvas texture (or the read-back target).
   const wmPass = opts.watermark !== undefined ? createWatermarkPass(device, outWidth, outHeight, opts.watermark) : null;
   const scene = wmPass
-    ? device.createTexture({ size: [outWidth, outHeight], format, usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING })
+    ? device.createTexture({ size: [outWidth, outHeight], format, usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST })
     : null;
 
   let ovTex: GPUTexture | null = null;
-  if (opts.overlay) ovTex = uploadRgba(device, overlayPixels(opts.overlay, outWidth, outHeight));
+  // The label covers a corner: draw the overlay only over the box of its visible pixels.
+  let ovBox: [number, number, number, number] | null = null;
+  if (opts.overlay) {
+    const ovPixels = overlayPixels(opts.overlay, outWidth, outHeight);
+    ovBox = alphaBox(ovPixels);
+    if (ovBox) ovTex = uploadRgba(device, ovPixels);
+  }
 
   const nVerts = rig.rest.length / 2;
   const posBuf = device.createBuffer({ size: nVerts * 8, usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST });
   const uvBuf = device.createBuffer({ size: nVerts * 8, usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(uvBuf, 0, restUvs(rig.rest, rig.width, rig.height));
-  const idxCount = rig.indices.length;
+  // Triangles whose three vertices are all background never move: they are drawn once into `still`
+  // and copied in every frame; only the triangles that follow the head are drawn per frame.
+  const { moving, fixed } = splitTriangles(rig);
+  const idxCount = moving.length;
   const idxBuf = device.createBuffer({ size: Math.max(4, idxCount * 4), usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST });
-  device.queue.writeBuffer(idxBuf, 0, Uint32Array.from(rig.indices));
+  device.queue.writeBuffer(idxBuf, 0, moving);
   const uniBuf = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(uniBuf, 0, new Float32Array([rig.width, rig.height, 0, 0]));
+  // Gaze: the iris disc composite inside the eye openings (eyes.ts); all zero (inactive) at rest.
+  const eyeData = new Float32Array(EYES_UNIFORM_FLOATS);
+  const eyeBuf = device.createBuffer({ size: eyeData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(eyeBuf, 0, eyeData);
 
   const sampler = device.createSampler({
     magFilter: 'linear',
@@ -148,7 +166,127 @@ export async function createWebGpuRenderer(
       { binding: 0, resource: { buffer: uniBuf } },
       { binding: 1, resource: srcTex.createView() },
       { binding: 2, resource: sampler },
+      { binding: 3, resource: { buffer: eyeBuf } },
     ],
+  });
+
+  const still = device.createTexture({ size: [outWidth, outHeight], format, usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
+  {
+    const fixedBuf = device.createBuffer({ size: Math.max(4, fixed.length * 4), usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(fixedBuf, 0, fixed);
+    device.queue.writeBuffer(posBuf, 0, rig.rest as Float32Array<ArrayBuffer>);
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginRenderPass({
+      colorAttachments: [{ view: still.createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
+    });
+    if (fixed.length > 0) {
+      pass.setPipeline(meshPipeline);
+      pass.setBindGroup(0, meshBind);
+      pass.setVertexBuffer(0, posBuf);
+      pass.setVertexBuffer(1, uvBuf);
+      pass.setIndexBuffer(fixedBuf, 'uint32');
+      pass.drawIndexed(fixed.length);
+    }
+    pass.end();
+    device.queue.submit([enc.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    fixedBuf.destroy();
+  }
+
+  // Mouth cavity: a small dynamic mesh between the inner lips, drawn over the warped image.
+  const cavVerts = new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE);
+  const cavBuf = device.createBuffer({ size: cavVerts.byteLength, usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST });
+  const cavIdx = device.createBuffer({ size: Math.ceil((CAVITY_TRIANGLES.byteLength) / 4) * 4, usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST });
+  {
+    const padded = new Uint16Array(Math.ceil(CAVITY_TRIANGLES.length / 2) * 2);
+    padded.set(CAVITY_TRIANGLES);
+    device.queue.writeBuffer(cavIdx, 0, padded);
+  }
+  const cavUni = device.createBuffer({ size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const cavUniData = new Float32Array([
+    rig.width, rig.height, outWidth / rig.width, 0,
+    style.lip[0], style.lip[1], style.lip[2], style.mouthW,
+    style.skin[0], style.skin[1], style.skin[2], 0,
+  ]);
+  const cavModule = device.createShaderModule({ code: CAVITY_WGSL });
+  const cavPipeline = device.createRenderPipeline({
+    layout: 'auto',
+    vertex: {
+      module: cavModule,
+      entryPoint: 'vs',
+      buffers: [
+        {
+          arrayStride: CAVITY_STRIDE * 4,
+          attributes: [
+            { shaderLocation: 0, offset: 0, format: 'float32x2' },
+            { shaderLocation: 1, offset: 8, format: 'float32x3' },
+          ],
+        },
+      ],
+    },
+    fragment: {
+      module: cavModule,
+      entryPoint: 'fs',
+      targets: [
+        {
+          format,
+          blend: {
+            color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+          },
+        },
+      ],
+    },
+    primitive: { topology: 'triangle-list', cullMode: 'none' },
+  });
+  const cavBind = device.createBindGroup({ layout: cavPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: cavUni } }] });
+
+  // Closed eyelids: one strip per eye, painted over the eye opening as a blink shuts it (lids.ts).
+  const lidModule = device.createShaderModule({ code: LID_WGSL });
+  const lidPipeline = device.createRenderPipeline({
+    layout: 'auto',
+    vertex: {
+      module: lidModule,
+      entryPoint: 'vs',
+      buffers: [
+        {
+          arrayStride: CAVITY_STRIDE * 4,
+          attributes: [
+            { shaderLocation: 0, offset: 0, format: 'float32x2' },
+            { shaderLocation: 1, offset: 8, format: 'float32x3' },
+          ],
+        },
+      ],
+    },
+    fragment: {
+      module: lidModule,
+      entryPoint: 'fs',
+      targets: [
+        {
+          format,
+          blend: {
+            color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+          },
+        },
+      ],
+    },
+    primitive: { topology: 'triangle-list', cullMode: 'none' },
+  });
+  const lidIdx = device.createBuffer({ size: Math.ceil(LID_TRIANGLES.byteLength / 4) * 4, usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST });
+  {
+    const padded = new Uint16Array(Math.ceil(LID_TRIANGLES.length / 2) * 2);
+    padded.set(LID_TRIANGLES);
+    device.queue.writeBuffer(lidIdx, 0, padded);
+  }
+  const lidEyes = EYES.map((_, eye) => {
+    const verts = new Float32Array(LID_VERTEX_COUNT * CAVITY_STRIDE);
+    const buf = device.createBuffer({ size: verts.byteLength, usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST });
+    const uni = device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const lid = lids.lid[eye]!;
+    const uniData = new Float32Array([rig.width, rig.height, outWidth / rig.width, 0, lid[0], lid[1], lid[2], lids.eyeW[eye]!]);
+    const bind = device.createBindGroup({ layout: lidPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: uni } }] });
+    return { verts, buf, uni, uniData, bind, alpha: 0 };
   });
 
   let ovPipeline: GPURenderPipeline | null = null;
@@ -189,28 +327,64 @@ export async function createWebGpuRenderer(
     videoFrame(timestamp, duration) {
       return cpuFrame ? cpuFrame.videoFrame(timestamp, duration) : new VideoFrame(canvas, { timestamp, duration });
     },
-    async render(positions: Float32Array): Promise<void> {
+    async render(positions: Float32Array, pose?: PoseParams): Promise<void> {
       if (destroyed) throw new Error('renderer destroyed');
       if (positions.length !== nVerts * 2) throw new Error('positions length does not match the rig');
       device.queue.writeBuffer(posBuf, 0, positions as Float32Array<ArrayBuffer>);
-      const enc = device.createCommandEncoder();
+      device.queue.writeBuffer(eyeBuf, 0, eyeUniforms(rig, pose, outWidth / rig.width, eyeData));
+      const cavAlpha = mouthCavity(rig, positions, cavVerts);
+      if (cavAlpha > 0) {
+        cavUniData[3] = cavAlpha;
+        device.queue.writeBuffer(cavUni, 0, cavUniData);
+        device.queue.writeBuffer(cavBuf, 0, cavVerts);
+      }
+      lidEyes.forEach((l, eye) => {
+        l.alpha = eyeLid(rig, positions, eye, l.verts, pose);
+        if (l.alpha > 0) {
+          l.uniData[3] = l.alpha;
+          device.queue.writeBuffer(l.uni, 0, l.uniData);
+          device.queue.writeBuffer(l.buf, 0, l.verts);
+        }
+      });
+      let enc = device.createCommandEncoder();
       const finalTex = context ? context.getCurrentTexture() : target!;
       const view = (scene ?? finalTex).createView();
-      const pass = enc.beginRenderPass({
-        colorAttachments: [{ view, loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
-      });
+      enc.copyTextureToTexture({ texture: still }, { texture: scene ?? finalTex }, [outWidth, outHeight]);
+      const pass = enc.beginRenderPass({ colorAttachments: [{ view, loadOp: 'load', storeOp: 'store' }] });
       pass.setPipeline(meshPipeline);
       pass.setBindGroup(0, meshBind);
       pass.setVertexBuffer(0, posBuf);
       pass.setVertexBuffer(1, uvBuf);
       pass.setIndexBuffer(idxBuf, 'uint32');
-      pass.drawIndexed(idxCount);
+      if (idxCount > 0) pass.drawIndexed(idxCount);
+      if (cavAlpha > 0) {
+        pass.setPipeline(cavPipeline);
+        pass.setBindGroup(0, cavBind);
+        pass.setVertexBuffer(0, cavBuf);
+        pass.setIndexBuffer(cavIdx, 'uint16');
+        pass.drawIndexed(CAVITY_TRIANGLES.length);
+      }
+      for (const l of lidEyes) {
+        if (!(l.alpha > 0)) continue;
+        pass.setPipeline(lidPipeline);
+        pass.setBindGroup(0, l.bind);
+        pass.setVertexBuffer(0, l.buf);
+        pass.setIndexBuffer(lidIdx, 'uint16');
+        pass.drawIndexed(LID_TRIANGLES.length);
+      }
       if (ovPipeline && ovBind) {
+        pass.setScissorRect(ovBox![0], ovBox![1], ovBox![2], ovBox![3]);
         pass.setPipeline(ovPipeline);
         pass.setBindGroup(0, ovBind);
         pass.draw(3);
       }
       pass.end();
+      if (wmPass && scene && !wmPass.informed) {
+        // Once per clip: the first frame (labelled, unwatermarked) informs the watermark's amplitudes.
+        device.queue.submit([enc.finish()]);
+        await wmPass.informFrom(scene);
+        enc = device.createCommandEncoder();
+      }
       if (wmPass && scene) wmPass.encode(enc, scene, finalTex);
       if (context) {
         device.queue.submit([enc.finish()]);
@@ -234,7 +408,17 @@ export async function createWebGpuRenderer(
       posBuf.destroy();
       uvBuf.destroy();
       idxBuf.destroy();
+      still.destroy();
       uniBuf.destroy();
+      eyeBuf.destroy();
+      cavBuf.destroy();
+      cavIdx.destroy();
+      cavUni.destroy();
+      lidIdx.destroy();
+      for (const l of lidEyes) {
+        l.buf.destroy();
+        l.uni.destroy();
+      }
       srcTex.destroy();
       ovTex?.destroy();
       scene?.destroy();

@@ -10,6 +10,7 @@ import type { Face } from '../../lib/face/types';
 import { createPerformance, type MotionSettings } from '../../lib/motion/catalog';
 import { buildRig } from '../../lib/render/mesh';
 import { countFlippedTriangles, poseRig } from '../../lib/render/pose';
+import { eyeGeometry, irisShift } from '../../lib/render/eyes';
 import { createWebGpuRenderer, getGpuDevice } from '../../lib/render/webgpu';
 import { createCpuRenderer } from '../../lib/render/cpu';
 import type { FrameRenderer, Rig } from '../../lib/render/types';
@@ -207,6 +208,14 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
     renderMs += performance.now() - a;
     const intended: number[] = new Array(N * 2);
     for (let i = 0; i < N * 2; i++) intended[i] = positions[i]! * s;
+    // The iris is drawn as a disc moved by the gaze (lib/render/eyes.ts), not by the mesh.
+    irisShift(rig, p).forEach(([dx, dy], eye) => {
+      const c = eyeGeometry(rig)[eye]!.iris;
+      for (let i = c; i < c + 5; i++) {
+        intended[i * 2] = intended[i * 2]! + dx * s;
+        intended[i * 2 + 1] = intended[i * 2 + 1]! + dy * s;
+      }
+    });
     const flipped = countFlippedTriangles(rig, positions);
     // Independent re-detection on the output pixels only.
     const b = performance.now();
@@ -297,4 +306,31 @@ async function peek(pose: import('../../lib/render/types').PoseParams, zoom: num
   });
 }
 
-(globalThis as unknown as { harness: unknown }).harness = { init, loadFixture, runClip, peek };
+/** Speed: ms per frame of poseRig and of the WebGPU renderer (readback) at an output long side, with or without a watermark. */
+async function speed(outLong: number, watermark: boolean, frames: number): Promise<{ poseMs: number; renderMs: number; w: number; h: number }> {
+  const L = loaded!;
+  const k = outLong / Math.max(L.rig.width, L.rig.height);
+  const w = 2 * Math.round((L.rig.width * k) / 2);
+  const h = 2 * Math.round((L.rig.height * k) / 2);
+  const renderer = await createWebGpuRenderer({ device: device!, source: L.bitmap, rig: L.rig, outWidth: w, outHeight: h, presentMode: 'readback', watermark: watermark ? 0x1234567890abcdefn : undefined });
+  const perf = createPerformance({ preset: 'talk', durationS: 3, seed: 1, intensity: 1 });
+  const pos = new Float32Array(L.rig.rest.length);
+  let poseMs = 0;
+  let renderMs = 0;
+  for (let i = 0; i < frames + 3; i++) {
+    const p = perf.at(i / 30);
+    const a = performance.now();
+    poseRig(L.rig, p, pos);
+    const b = performance.now();
+    await renderer.render(pos, p);
+    const c = performance.now();
+    if (i >= 3) {
+      poseMs += b - a;
+      renderMs += c - b;
+    }
+  }
+  renderer.destroy();
+  return { poseMs: poseMs / frames, renderMs: renderMs / frames, w, h };
+}
+
+(globalThis as unknown as { harness: unknown }).harness = { init, loadFixture, runClip, peek, speed };

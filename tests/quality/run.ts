@@ -7,7 +7,8 @@
 // (comma-separated substrings to filter), QUALITY_OUT_LONG (output long side, default 768), QUALITY_RAW=1
 // (also write the raw per-frame data to bench-results/quality-raw/). Debug: QUALITY_PEEK='[pose, ...]'
 // renders those poses on the first fixture into bench-results/peek-N.png (QUALITY_PEEK_ZOOM crop size,
-// QUALITY_PEEK_AT centre landmark, QUALITY_PEEK_CPU=1 for the CPU renderer).
+// QUALITY_PEEK_AT centre landmark, QUALITY_PEEK_CPU=1 for the CPU renderer). QUALITY_SPEED=1: render
+// timings on the first fixture.
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -227,6 +228,22 @@ async function main(): Promise<void> {
     server.close();
     return;
   }
+  if (process.env.QUALITY_SPEED) {
+    // Speed: poseRig and WebGPU render (readback) ms/frame on the first selected fixture, at 768 and 1024 px, without and with the watermark pass.
+    const fx = filt(process.env.QUALITY_FIXTURES, readdirSync(FIXTURES).sort())[0]!;
+    await page.evaluate(([u, l]) => (globalThis as unknown as H).harness.loadFixture(u, l), [`/fixtures/${fx}`, 1024] as const);
+    for (const long of [768, 1024])
+      for (const wm of [false, true]) {
+        const r = await page.evaluate(
+          ([l, m]) => (globalThis as unknown as { harness: { speed(l: number, m: boolean, n: number): Promise<object> } }).harness.speed(l, m, 45),
+          [long, wm] as const,
+        );
+        console.log(`${fx} ${long}px watermark ${wm}: ${JSON.stringify(r)}`);
+      }
+    await browser.close();
+    server.close();
+    return;
+  }
   const fixtures = filt(process.env.QUALITY_FIXTURES, readdirSync(FIXTURES).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort());
   const presets = filt(process.env.QUALITY_PRESETS, PRESET_IDS as string[]);
   mkdirSync(join(OUT, 'sheets'), { recursive: true });
@@ -338,7 +355,7 @@ function writeReport(all: ClipMetrics[], failures: Array<{ fixture: string; erro
     '',
     failures.length ? `Failed fixtures: ${failures.map((x) => `${x.fixture} (${x.error})`).join(', ')}` : '',
     '',
-    'Definitions. AKD: mean distance over the 478 landmarks between the intended positions (poseRig output for landmark vertices, at output scale) and the re-detected ones, with the face box scaled to 256 px; "rest" is the same at t = 0 (the detector\'s own disagreement with the source landmarks, which every frame carries). ' +
+    'Definitions. AKD: mean distance over the 478 landmarks between the intended positions (poseRig output for landmark vertices, the irises shifted by the gaze as drawn, at output scale) and the re-detected ones, with the face box scaled to 256 px; "rest" is the same at t = 0 (the detector\'s own disagreement with the source landmarks, which every frame carries). ' +
       'Expression r: Pearson correlation between the intended curve and MediaPipe\'s blendshape (eyeBlink mean of both eyes, jawOpen, mouthSmile mean) or the head angle from its facial transformation matrix. ' +
       'Blink recall: at each planned blink\'s closed instant the detected eyeBlink exceeds the open-eye median by >= 0.2, or the re-detected lid aperture (upper to lower lid landmarks over eye width, both eyes) is at most half its open-eye median (the blendshape alone: "by blendshape" in quality.json). ' +
       'Background SSIM: 8x8 windows (stride 4) wholly outside the head region (triangles with any head-following vertex, dilated by 1.5 % of the width), every 3rd analysed frame, against the source at output size. ' +

@@ -1,0 +1,200 @@
+// Closed eyelids. A blink pulls the upper lid down (pose.ts squeezes what lies between the lids into
+// a thin band above the lower lid), but a mesh can only squeeze the eye, not hide it: on bright
+// sclera the squeezed band still reads as an open eye. So as the lids close, the remaining opening
+// (the polygon between the posed lid contours) is painted over with lid skin, coloured from the skin
+// just above this eye's upper lid, with the lash line along its lower edge. Same strip layout as the
+// mouth cavity (mouth.ts); drawn in WGSL (shaders.ts, LID_WGSL) and on the CPU (rasterizeLid).
+import { CAVITY_STRIDE, rasterizeStrip, sampleMean } from './mouth';
+import type { RgbaImage } from './raster';
+import type { ExpressionName, PoseParams, Rig } from './types';
+import { LEFT_EYE, RIGHT_EYE, type EyeIndices } from './landmarks';
+
+const NE = RIGHT_EYE.upper.length;
+/** Vertices per eye: corner A, upper lid (A -> B), corner B, lower lid (A -> B). */
+export const LID_VERTEX_COUNT = 2 * NE + 2;
+export const LID_TRIANGLES: Uint16Array = (() => {
+  const up = (k: number) => 1 + k;
+  const lo = (k: number) => 2 + NE + k;
+  const tris: number[] = [0, up(0), lo(0)];
+  for (let k = 0; k + 1 < NE; k++) tris.push(up(k), up(k + 1), lo(k), lo(k), up(k + 1), lo(k + 1));
+  tris.push(up(NE - 1), 1 + NE, lo(NE - 1));
+  return Uint16Array.from(tris);
+})();
+export const EYES: readonly EyeIndices[] = [RIGHT_EYE, LEFT_EYE];
+/** The painted lid's soft top (fading in over this many eye widths) and its reach past the contours. */
+export const LID_FEATHER = 0.03;
+export const LID_GROW = 0.025;
+const EYE_BLINK: readonly ExpressionName[] = ['eyeBlinkRight', 'eyeBlinkLeft'];
+
+export interface LidStyle {
+  /** Lid skin colour (0-1) per eye, in EYES order. */
+  lid: Array<[number, number, number]>;
+  /** Eye width (corner to corner, source px) per eye. */
+  eyeW: number[];
+}
+
+interface LidCache {
+  width: number[];
+  downX: number[];
+  downY: number[];
+  restOpen: Float64Array[];
+  open: Float64Array;
+}
+const caches = new WeakMap<Rig, LidCache>();
+
+function eyeAxes(rig: Rig, e: EyeIndices): { w: number; dx: number; dy: number } {
+  const L = rig.face.landmarks;
+  let ux = L[e.cornerB * 3]! - L[e.cornerA * 3]!;
+  let uy = L[e.cornerB * 3 + 1]! - L[e.cornerA * 3 + 1]!;
+  const w = Math.max(1, Math.hypot(ux, uy));
+  ux /= w;
+  uy /= w;
+  // Down = u rotated +90 degrees, flipped if the upper lid is below it (upside-down faces).
+  let dx = -uy;
+  let dy = ux;
+  let s = 0;
+  for (let k = 0; k < NE; k++) {
+    const a = e.upper[k]!, b = e.lower[k]!;
+    s += (L[b * 3]! - L[a * 3]!) * dx + (L[b * 3 + 1]! - L[a * 3 + 1]!) * dy;
+  }
+  if (s < 0) {
+    dx = -dx;
+    dy = -dy;
+  }
+  return { w, dx, dy };
+}
+
+function openings(pos: ArrayLike<number>, e: EyeIndices, dx: number, dy: number, out: Float64Array): void {
+  for (let k = 0; k < NE; k++) {
+    const a = e.upper[k]!, b = e.lower[k]!;
+    out[k] = (pos[b * 2]! - pos[a * 2]!) * dx + (pos[b * 2 + 1]! - pos[a * 2 + 1]!) * dy;
+  }
+}
+
+function lidCache(rig: Rig): LidCache {
+  let c = caches.get(rig);
+  if (c) return c;
+  const axes = EYES.map((e) => eyeAxes(rig, e));
+  const restOpen = EYES.map((e, i) => {
+    const o = new Float64Array(NE);
+    openings(rig.rest, e, axes[i]!.dx, axes[i]!.dy, o);
+    return o;
+  });
+  c = { width: axes.map((a) => a.w), downX: axes.map((a) => a.dx), downY: axes.map((a) => a.dy), restOpen, open: new Float64Array(NE) };
+  caches.set(rig, c);
+  return c;
+}
+
+/**
+ * Lid overlay for eye `eye` (index into EYES) at these posed positions: fills `out`
+ * (LID_VERTEX_COUNT x CAVITY_STRIDE floats) and returns its opacity: 0 until the blink is three
+ * quarters done (so the first frame and open eyes are untouched), 1 when shut.
+ */
+export function eyeLid(rig: Rig, positions: ArrayLike<number>, eye: number, out: Float32Array, pose?: PoseParams): number {
+  const c = lidCache(rig);
+  const e = EYES[eye]!;
+  openings(positions, e, c.downX[eye]!, c.downY[eye]!, c.open);
+  const rest = c.restOpen[eye]!;
+  let num = 0;
+  let den = 0;
+  for (let k = 1; k + 1 < NE; k++) {
+    num += Math.max(0, c.open[k]!);
+    den += Math.max(0, rest[k]!);
+  }
+  if (!(den > 0)) return 0;
+  const closure = 1 - num / den;
+  // With the pose: from the intended blink (the fold guard may have held the lids apart where iris
+  // points crowd them); without: from how far the lids came together.
+  const blink = pose?.expressions[EYE_BLINK[eye]!];
+  const alpha = pose ? smoothstep(0.75, 0.95, Number.isFinite(blink) ? blink! : 0) : smoothstep(0.6, 0.85, closure);
+  if (!(alpha > 0)) return 0;
+  const put = (slot: number, i: number, u: number, dUp: number, dLo: number, offX: number, offY: number) => {
+    const o = slot * CAVITY_STRIDE;
+    out[o] = positions[i * 2]! + offX;
+    out[o + 1] = positions[i * 2 + 1]! + offY;
+    out[o + 2] = u;
+    out[o + 3] = dUp;
+    out[o + 4] = dLo;
+  };
+  // The painted lid reaches a little past the lid contours (MediaPipe's contour often runs inside
+  // the painted white of the eye, most at the corners), and fades in over its top (LID_FEATHER) so
+  // that it meets the skin pulled down over the eye without a seam.
+  const w = c.width[eye]!;
+  const dX = c.downX[eye]!, dY = c.downY[eye]!;
+  const mUp = (LID_FEATHER + LID_GROW) * w;
+  const mLo = LID_GROW * w;
+  const ax = positions[e.cornerA * 2]!, ay = positions[e.cornerA * 2 + 1]!;
+  const bx = positions[e.cornerB * 2]!, by = positions[e.cornerB * 2 + 1]!;
+  const ab = Math.hypot(bx - ax, by - ay) || 1;
+  const ex = ((bx - ax) / ab) * LID_GROW * w, ey = ((by - ay) / ab) * LID_GROW * w;
+  put(0, e.cornerA, -1, 0, 0, -ex, -ey);
+  put(1 + NE, e.cornerB, 1, 0, 0, ex, ey);
+  for (let k = 0; k < NE; k++) {
+    const u = -1 + (2 * (k + 1)) / (NE + 1);
+    const h = Math.max(0, c.open[k]!) + mUp + mLo;
+    put(1 + k, e.upper[k]!, u, 0, h, -mUp * dX, -mUp * dY);
+    put(2 + NE + k, e.lower[k]!, u, h, 0, mLo * dX, mLo * dY);
+  }
+  return alpha;
+}
+
+function smoothstep(e0: number, e1: number, x: number): number {
+  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
+  return t * t * (3 - 2 * t);
+}
+
+/**
+ * Lid colours: the skin above each upper lid's crease (a third and two fifths of an eye width above
+ * the inner five upper-lid landmarks), sampled from `img` (img px = source px x scale). The brighter
+ * half of the samples is kept: the crease, lashes and a three-quarter face's shadowed far lid read
+ * darker than the lid skin a blink shows, and a dark lid reads as an open eye.
+ */
+export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: number): LidStyle {
+  const L = rig.face.landmarks;
+  const lid: Array<[number, number, number]> = [];
+  const eyeW: number[] = [];
+  for (const e of EYES) {
+    const { w, dx, dy } = eyeAxes(rig, e);
+    const samples: Array<[number, number, number]> = [];
+    for (const i of e.upper.slice(1, -1)) {
+      for (const up of LID_SAMPLE_HEIGHTS) {
+        const x = (L[i * 3]! - up * w * dx) * scaleX;
+        const y = (L[i * 3 + 1]! - up * w * dy) * scaleY;
+        samples.push(sampleMean(img, x, y, Math.max(1, 0.05 * w * scaleX)));
+      }
+    }
+    const luma = (c: readonly number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
+    samples.sort((a, b) => luma(b) - luma(a));
+    const keep = samples.slice(0, Math.max(1, Math.ceil(samples.length / 2)));
+    const acc = [0, 0, 0];
+    for (const m of keep) for (let k = 0; k < 3; k++) acc[k]! += m[k]! / keep.length;
+    lid.push([acc[0]!, acc[1]!, acc[2]!]);
+    eyeW.push(w);
+  }
+  return { lid, eyeW };
+}
+
+/** Heights above the upper lid (eye widths) where the lid colour is sampled: above the crease, below the brow. */
+export const LID_SAMPLE_HEIGHTS = [0.3, 0.4];
+
+/**
+ * Lid colour at strip coordinates (see mouth.ts); mirrors LID_WGSL's fs (keep in step): the lid
+ * skin, darkening towards the lash line along the lower edge and towards the corners.
+ */
+export function shadeLid(u: number, dUp: number, dLo: number, lid: readonly number[], eyeW: number, px: number): [number, number, number, number] {
+  const lashW = 0.1 * eyeW;
+  const t = Math.min(1, Math.max(0, dLo / lashW));
+  const lash = 1 - 0.7 * (1 - t * t * (3 - 2 * t));
+  const side = 1 - 0.12 * Math.min(1, u * u);
+  const k = lash * side;
+  const f = Math.min(1, Math.max(0, dUp / (LID_FEATHER * eyeW)));
+  const edge = Math.min(1, Math.max(0, dLo * px + 1)) * f * f * (3 - 2 * f);
+  return [lid[0]! * k, lid[1]! * k, lid[2]! * k, edge];
+}
+
+/** CPU fallback: draw eye `eye`'s lid (vertices from eyeLid, positions scaled to `dst` px). */
+export function rasterizeLid(dst: RgbaImage, verts: Float32Array, style: LidStyle, eye: number, alpha: number, px: number): void {
+  const lid = style.lid[eye]!;
+  const w = style.eyeW[eye]!;
+  rasterizeStrip(dst, verts, LID_TRIANGLES, (u, a, b) => shadeLid(u, a, b, lid, w, px), alpha);
+}

@@ -1,0 +1,260 @@
+// The mouth interior. When the jaw (or a funnel) parts the lips, the region between the posed inner
+// lip contours is drawn as a shaded cavity (dark, with a hint of upper teeth and of the tongue,
+// coloured from this face's own lips and skin) instead of the stretched seam triangles, which would
+// otherwise smear lip pixels across the opening. The same geometry and shading run in WGSL
+// (shaders.ts, CAVITY_WGSL) and on the CPU (rasterizeCavity here).
+import type { RgbaImage } from './raster';
+import type { Rig } from './types';
+import { CHEEK_LEFT, CHEEK_RIGHT, INNER_LIP_LOWER, INNER_LIP_UPPER, MOUTH_CORNER_LEFT, MOUTH_CORNER_RIGHT } from './landmarks';
+
+/** Inner mouth corners (where the inner lip contours meet), subject's right and left. */
+export const INNER_CORNER_RIGHT = 78;
+export const INNER_CORNER_LEFT = 308;
+
+const NU = INNER_LIP_UPPER.length;
+/** Cavity vertices, as landmark indices: right inner corner, upper inner lip (right -> left), left inner corner, lower inner lip. */
+export const CAVITY_LANDMARKS: readonly number[] = [INNER_CORNER_RIGHT, ...INNER_LIP_UPPER, INNER_CORNER_LEFT, ...INNER_LIP_LOWER];
+export const CAVITY_VERTEX_COUNT = CAVITY_LANDMARKS.length;
+/**
+ * Floats per cavity vertex: x, y (source px), u (-1 right corner .. 1 left corner), and the distances
+ * (source px, along the face's down axis) to the upper and to the lower inner lip. Distances rather
+ * than a relative v, so that interpolation is linear per triangle and edges inside stay smooth.
+ */
+export const CAVITY_STRIDE = 5;
+
+/** Triangles of the cavity (a strip between the upper and lower inner lip), as cavity vertex indices. */
+export const CAVITY_TRIANGLES: Uint16Array = (() => {
+  const up = (k: number) => 1 + k;
+  const lo = (k: number) => 2 + NU + k;
+  const tris: number[] = [0, up(0), lo(0)];
+  for (let k = 0; k + 1 < NU; k++) tris.push(up(k), up(k + 1), lo(k), lo(k), up(k + 1), lo(k + 1));
+  tris.push(up(NU - 1), 1 + NU, lo(NU - 1));
+  return Uint16Array.from(tris);
+})();
+
+/** Colours (0-1 sRGB) and sizes the cavity is shaded with, fixed per rig. */
+export interface MouthStyle {
+  lip: [number, number, number];
+  skin: [number, number, number];
+  /** Mouth width (outer corners) in source px. */
+  mouthW: number;
+}
+
+/** Opening (source px) along the face's down axis between paired inner-lip landmarks, per column. */
+function columnOpenings(pos: ArrayLike<number>, downX: number, downY: number, out: Float64Array): void {
+  for (let k = 0; k < NU; k++) {
+    const a = INNER_LIP_UPPER[k]!;
+    const b = INNER_LIP_LOWER[k]!;
+    out[k] = (pos[b * 2]! - pos[a * 2]!) * downX + (pos[b * 2 + 1]! - pos[a * 2 + 1]!) * downY;
+  }
+}
+
+interface CavityCache {
+  downX: number;
+  downY: number;
+  mouthW: number;
+  restOpen: Float64Array;
+  open: Float64Array;
+}
+const caches = new WeakMap<Rig, CavityCache>();
+
+function cavityCache(rig: Rig): CavityCache {
+  let c = caches.get(rig);
+  if (c) return c;
+  const L = rig.face.landmarks;
+  // Face "right" axis from the mouth corners, "down" perpendicular to it.
+  let fx = L[MOUTH_CORNER_LEFT * 3]! - L[MOUTH_CORNER_RIGHT * 3]!;
+  let fy = L[MOUTH_CORNER_LEFT * 3 + 1]! - L[MOUTH_CORNER_RIGHT * 3 + 1]!;
+  const mouthW = Math.max(1, Math.hypot(fx, fy));
+  fx /= mouthW;
+  fy /= mouthW;
+  const restOpen = new Float64Array(NU);
+  columnOpenings(rig.rest, -fy, fx, restOpen);
+  c = { downX: -fy, downY: fx, mouthW, restOpen, open: new Float64Array(NU) };
+  caches.set(rig, c);
+  return c;
+}
+
+/**
+ * Fill `out` (CAVITY_VERTEX_COUNT x CAVITY_STRIDE floats) with the cavity for these posed positions
+ * and return its opacity: 0 when the lips are no further apart than at rest (nothing to draw: the
+ * first frame stays the source), rising to 1 once the opening has grown by 3 % of the mouth width.
+ */
+export function mouthCavity(rig: Rig, positions: ArrayLike<number>, out: Float32Array): number {
+  const c = cavityCache(rig);
+  columnOpenings(positions, c.downX, c.downY, c.open);
+  let grown = 0;
+  for (let k = 0; k < NU; k++) grown = Math.max(grown, c.open[k]! - c.restOpen[k]!);
+  const alpha = smoothstep(0.004, 0.03, grown / c.mouthW);
+  const put = (slot: number, lmIdx: number, u: number, dUp: number, dLo: number) => {
+    const o = slot * CAVITY_STRIDE;
+    out[o] = positions[lmIdx * 2]!;
+    out[o + 1] = positions[lmIdx * 2 + 1]!;
+    out[o + 2] = u;
+    out[o + 3] = dUp;
+    out[o + 4] = dLo;
+  };
+  put(0, INNER_CORNER_RIGHT, -1, 0, 0);
+  put(1 + NU, INNER_CORNER_LEFT, 1, 0, 0);
+  for (let k = 0; k < NU; k++) {
+    const u = -1 + (2 * (k + 1)) / (NU + 1);
+    const h = Math.max(0, c.open[k]!);
+    put(1 + k, INNER_LIP_UPPER[k]!, u, 0, h);
+    put(2 + NU + k, INNER_LIP_LOWER[k]!, u, h, 0);
+  }
+  return alpha;
+}
+
+function smoothstep(e0: number, e1: number, x: number): number {
+  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
+  return t * t * (3 - 2 * t);
+}
+
+/** Mean colour (0-1) of a small square around (x, y) in an image. */
+export function sampleMean(img: RgbaImage, x: number, y: number, r: number): [number, number, number] {
+  let s0 = 0, s1 = 0, s2 = 0, n = 0;
+  const x0 = Math.max(0, Math.floor(x - r)), x1 = Math.min(img.width - 1, Math.ceil(x + r));
+  const y0 = Math.max(0, Math.floor(y - r)), y1 = Math.min(img.height - 1, Math.ceil(y + r));
+  for (let yy = y0; yy <= y1; yy++)
+    for (let xx = x0; xx <= x1; xx++) {
+      const o = (yy * img.width + xx) * 4;
+      s0 += img.data[o]!;
+      s1 += img.data[o + 1]!;
+      s2 += img.data[o + 2]!;
+      n++;
+    }
+  return n ? [s0 / n / 255, s1 / n / 255, s2 / n / 255] : [0.5, 0.3, 0.3];
+}
+
+/** Outer / inner lip landmark pairs whose midpoints lie on the lips' red. */
+const LIP_SAMPLES: ReadonlyArray<[number, number]> = [
+  [0, 13], [37, 82], [267, 312], [39, 81], [269, 311],
+  [17, 14], [84, 87], [314, 317], [181, 178], [405, 402],
+];
+
+/** Lip and skin colours of this face, sampled from the image the renderer draws (`img`, `scale` = img px per source px). */
+export function mouthStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: number): MouthStyle {
+  const L = rig.face.landmarks;
+  const mouthW = cavityCache(rig).mouthW;
+  const r = Math.max(1, 0.02 * mouthW * scaleX);
+  const acc = [0, 0, 0];
+  for (const [a, b] of LIP_SAMPLES) {
+    const x = ((L[a * 3]! + L[b * 3]!) / 2) * scaleX;
+    const y = ((L[a * 3 + 1]! + L[b * 3 + 1]!) / 2) * scaleY;
+    const m = sampleMean(img, x, y, r);
+    for (let i = 0; i < 3; i++) acc[i]! += m[i]! / LIP_SAMPLES.length;
+  }
+  const skinAcc = [0, 0, 0];
+  for (const i of [CHEEK_RIGHT, CHEEK_LEFT]) {
+    const m = sampleMean(img, L[i * 3]! * scaleX, L[i * 3 + 1]! * scaleY, 2 * r);
+    for (let k = 0; k < 3; k++) skinAcc[k]! += m[k]! / 2;
+  }
+  return { lip: [acc[0]!, acc[1]!, acc[2]!], skin: [skinAcc[0]!, skinAcc[1]!, skinAcc[2]!], mouthW };
+}
+
+/**
+ * Cavity colour at cavity coordinate u, `dUp` / `dLo` source px below the upper / above the lower
+ * inner lip; `px` = output px per source px (for a one-pixel anti-aliased edge). Mirrors
+ * CAVITY_WGSL's fs exactly (keep in step). Returns straight-alpha RGBA (0-1), alpha before the
+ * global opacity.
+ */
+export function shadeCavity(u: number, dUp: number, dLo: number, s: MouthStyle, px: number): [number, number, number, number] {
+  const side = Math.min(1, u * u);
+  const colH = Math.max(0, dUp + dLo);
+  const luma = (c: readonly number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
+  // The dark of the mouth, tinted by the lips, darkest towards the corners.
+  const back = 0.2 * (1 - 0.55 * side);
+  let r = s.lip[0] * back, g = s.lip[1] * back, b = s.lip[2] * back;
+  // Tongue: a low mound along the lower lip, redder and darker than the lips.
+  const tH = Math.min(0.4 * colH, 0.09 * s.mouthW) * (1 - 0.6 * side);
+  const tongue = tH > 0 ? clamp01((tH - dLo) * px + 0.5) : 0;
+  const tShade = 0.5 * (1 - 0.5 * side) * (0.75 + 0.25 * clamp01(tH > 0 ? (tH - dLo) / tH : 0));
+  r += (s.lip[0] * 0.95 * tShade - r) * tongue;
+  g += (s.lip[1] * 0.6 * tShade - g) * tongue;
+  b += (s.lip[2] * 0.62 * tShade - b) * tongue;
+  // Upper teeth: a band hanging from the upper lip, as bright as the skin, greying to the sides,
+  // with faint gaps between teeth and the lip's shadow along the top.
+  const teethH = Math.min(0.065 * s.mouthW, 0.5 * colH) * (1 - 0.45 * side);
+  const teeth = teethH > 0 ? clamp01((teethH - dUp) * px + 0.5) : 0;
+  const skinL = Math.max(0.05, luma(s.skin));
+  const bright = Math.min(0.9, 0.12 + 0.75 * skinL) * (1 - 0.6 * side);
+  const f = u / 0.17 + 0.5;
+  const gapD = Math.abs(f - Math.floor(f) - 0.5);
+  const gap = 1 - 0.12 * (1 - smoothstep(0.03, 0.16, gapD));
+  const shadow = 0.55 + 0.45 * smoothstep(0, 0.5 * Math.max(teethH, 1e-6), dUp);
+  const tw = bright * gap * shadow;
+  // Off-white in the painting's own light: half neutral ivory, half the skin's hue.
+  r += (tw * (0.5 * 1.0 + 0.5 * Math.min(1.6, s.skin[0] / skinL)) - r) * teeth;
+  g += (tw * (0.5 * 0.97 + 0.5 * Math.min(1.6, s.skin[1] / skinL)) - g) * teeth;
+  b += (tw * (0.5 * 0.88 + 0.5 * Math.min(1.6, s.skin[2] / skinL)) - b) * teeth;
+  const edge = clamp01(Math.min(dUp, dLo) * px);
+  return [r, g, b, edge];
+}
+
+function clamp01(x: number): number {
+  return x <= 0 ? 0 : x >= 1 ? 1 : x;
+}
+
+/**
+ * CPU fallback: draw the cavity (vertices from mouthCavity, positions already scaled to `dst`
+ * pixels) over `dst` with opacity `alpha`.
+ */
+export function rasterizeCavity(dst: RgbaImage, verts: Float32Array, style: MouthStyle, alpha: number, px: number): void {
+  rasterizeStrip(dst, verts, CAVITY_TRIANGLES, (u, dUp, dLo) => shadeCavity(u, dUp, dLo, style, px), alpha);
+}
+
+/**
+ * Rasterise a strip overlay (vertices x, y, u, dUp, dLo in `dst` pixels, see CAVITY_STRIDE) with a
+ * per-pixel shade function returning straight-alpha RGBA (0-1), composited with opacity `alpha`.
+ */
+export function rasterizeStrip(
+  dst: RgbaImage,
+  verts: Float32Array,
+  tris: ArrayLike<number>,
+  shade: (u: number, dUp: number, dLo: number) => [number, number, number, number],
+  alpha: number,
+): void {
+  if (!(alpha > 0)) return;
+  const D = dst.data;
+  const dw = dst.width;
+  const dh = dst.height;
+  const S = CAVITY_STRIDE;
+  for (let t = 0; t < tris.length; t += 3) {
+    const ia = tris[t]! * S, ib = tris[t + 1]! * S, ic = tris[t + 2]! * S;
+    const ax = verts[ia]!, ay = verts[ia + 1]!;
+    const bx = verts[ib]!, by = verts[ib + 1]!;
+    const cx = verts[ic]!, cy = verts[ic + 1]!;
+    const area = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+    if (area === 0 || !Number.isFinite(area)) continue;
+    const inv = 1 / area;
+    const x0 = Math.max(0, Math.floor(Math.min(ax, bx, cx) - 0.5));
+    const x1 = Math.min(dw - 1, Math.ceil(Math.max(ax, bx, cx) - 0.5));
+    const y0 = Math.max(0, Math.floor(Math.min(ay, by, cy) - 0.5));
+    const y1 = Math.min(dh - 1, Math.ceil(Math.max(ay, by, cy) - 0.5));
+    for (let py = y0; py <= y1; py++) {
+      const fy = py + 0.5;
+      for (let pxi = x0; pxi <= x1; pxi++) {
+        const fx = pxi + 0.5;
+        const wa = ((bx - fx) * (cy - fy) - (by - fy) * (cx - fx)) * inv;
+        if (wa < 0) continue;
+        const wb = ((cx - fx) * (ay - fy) - (cy - fy) * (ax - fx)) * inv;
+        if (wb < 0) continue;
+        const wc = 1 - wa - wb;
+        if (wc < 0) continue;
+        // A pixel centre exactly on an edge shared by two triangles is drawn once.
+        if ((wa === 0 || wb === 0 || wc === 0) && t > 0) continue;
+        const u = wa * verts[ia + 2]! + wb * verts[ib + 2]! + wc * verts[ic + 2]!;
+        const dUp = wa * verts[ia + 3]! + wb * verts[ib + 3]! + wc * verts[ic + 3]!;
+        const dLo = wa * verts[ia + 4]! + wb * verts[ib + 4]! + wc * verts[ic + 4]!;
+        const [r, g, b, e] = shade(u, dUp, dLo);
+        const a = alpha * e;
+        if (a <= 0) continue;
+        const o = (py * dw + pxi) * 4;
+        D[o] = D[o]! + (r * 255 - D[o]!) * a;
+        D[o + 1] = D[o + 1]! + (g * 255 - D[o + 1]!) * a;
+        D[o + 2] = D[o + 2]! + (b * 255 - D[o + 2]!) * a;
+        D[o + 3] = 255;
+      }
+    }
+  }
+}

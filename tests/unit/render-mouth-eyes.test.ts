@@ -1,0 +1,240 @@
+import { describe, expect, it } from 'vitest';
+import { buildRig, MAX_DEPTH_GRADIENT, headFrame, triangleArea2 } from '../../lib/render/mesh';
+import { countFlippedTriangles, poseRig } from '../../lib/render/pose';
+import type { PoseParams } from '../../lib/render/types';
+import {
+  CAVITY_LANDMARKS,
+  CAVITY_STRIDE,
+  CAVITY_TRIANGLES,
+  CAVITY_VERTEX_COUNT,
+  mouthCavity,
+  rasterizeCavity,
+  shadeCavity,
+  type MouthStyle,
+} from '../../lib/render/mouth';
+import { EYES, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, rasterizeLid, shadeLid } from '../../lib/render/lids';
+import { INNER_LIP_LOWER, INNER_LIP_UPPER } from '../../lib/render/landmarks';
+import { MAX_PITCH, MAX_ROLL, MAX_YAW } from '../../lib/motion/curves';
+import { FACES } from '../support/landmarks';
+
+const rest = (): PoseParams => ({ yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: {} });
+
+describe('strip topology', () => {
+  it('the cavity is a strip over the inner lip contour: every vertex used, no repeated triangle', () => {
+    expect(CAVITY_LANDMARKS.length).toBe(CAVITY_VERTEX_COUNT);
+    expect(CAVITY_LANDMARKS).toEqual([78, ...INNER_LIP_UPPER, 308, ...INNER_LIP_LOWER]);
+    expect(CAVITY_TRIANGLES.length).toBe(3 * (CAVITY_VERTEX_COUNT - 2));
+    const used = new Set(Array.from(CAVITY_TRIANGLES));
+    expect(used.size).toBe(CAVITY_VERTEX_COUNT);
+    expect(LID_TRIANGLES.length).toBe(3 * (LID_VERTEX_COUNT - 2));
+    expect(new Set(Array.from(LID_TRIANGLES)).size).toBe(LID_VERTEX_COUNT);
+  });
+});
+
+describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name, { face, w, h }) => {
+  const rig = buildRig(face, w, h);
+  const hf = headFrame(face);
+  const mouthW = Math.hypot(face.landmarks[291 * 3]! - face.landmarks[61 * 3]!, face.landmarks[291 * 3 + 1]! - face.landmarks[61 * 3 + 1]!);
+
+  it('draws no cavity and no lids at rest or with the eyes open (frame 0 stays the source)', () => {
+    const v = new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE);
+    expect(mouthCavity(rig, rig.rest, v)).toBe(0);
+    const l = new Float32Array(LID_VERTEX_COUNT * CAVITY_STRIDE);
+    for (let e = 0; e < EYES.length; e++) expect(eyeLid(rig, rig.rest, e, l)).toBe(0);
+    const smile = poseRig(rig, { ...rest(), expressions: { mouthSmileLeft: 0.5, mouthSmileRight: 0.5, eyeBlinkLeft: 0.3, eyeBlinkRight: 0.3 } });
+    for (let e = 0; e < EYES.length; e++) expect(eyeLid(rig, smile, e, l)).toBe(0);
+  });
+
+  it('opens a cavity between the posed inner lips when the jaw drops, and the lower lip and chin drop with it', () => {
+    const p = poseRig(rig, { ...rest(), expressions: { jawOpen: 0.6 } });
+    expect(countFlippedTriangles(rig, p)).toBe(0);
+    // The jaw is not held back by the fold guard: the lower lip drops by most of what was asked.
+    const drop = p[14 * 2 + 1]! - rig.rest[14 * 2 + 1]!;
+    expect(drop).toBeGreaterThan(0.6 * 0.55 * mouthW * 0.8);
+    expect(p[152 * 2 + 1]! - rig.rest[152 * 2 + 1]!).toBeGreaterThan(0.5 * drop);
+    const v = new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE);
+    expect(mouthCavity(rig, p, v)).toBe(1);
+    // Vertices sit on the posed landmarks; the middle column is as tall as the lip gap there.
+    CAVITY_LANDMARKS.forEach((lm, k) => {
+      expect(v[k * CAVITY_STRIDE]).toBeCloseTo(p[lm * 2]!, 4);
+      expect(v[k * CAVITY_STRIDE + 1]).toBeCloseTo(p[lm * 2 + 1]!, 4);
+    });
+    const mid = Math.floor(INNER_LIP_UPPER.length / 2);
+    const hUp = v[(1 + mid) * CAVITY_STRIDE + 4]!;
+    const hLo = v[(2 + INNER_LIP_UPPER.length + mid) * CAVITY_STRIDE + 3]!;
+    expect(hUp).toBeCloseTo(hLo, 5);
+    expect(hUp).toBeGreaterThan(0.8 * drop);
+    // Every cavity triangle has the same orientation (a simple polygon, no bow-tie).
+    let pos = 0;
+    let neg = 0;
+    const flat = new Float32Array(CAVITY_VERTEX_COUNT * 2);
+    for (let k = 0; k < CAVITY_VERTEX_COUNT; k++) {
+      flat[k * 2] = v[k * CAVITY_STRIDE]!;
+      flat[k * 2 + 1] = v[k * CAVITY_STRIDE + 1]!;
+    }
+    const idx = Uint32Array.from(CAVITY_TRIANGLES);
+    for (let t = 0; t < idx.length / 3; t++) {
+      const a = triangleArea2(idx, flat, t);
+      if (a > 0) pos++;
+      else if (a < 0) neg++;
+    }
+    expect(pos === 0 || neg === 0).toBe(true);
+  });
+
+  it('shades the cavity dark in the middle, with light upper teeth and a reddish tongue, coloured from the lips', () => {
+    const style: MouthStyle = { lip: [0.7, 0.35, 0.3], skin: [0.85, 0.7, 0.6], mouthW };
+    const colH = 0.3 * mouthW;
+    const luma = (c: number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
+    const teeth = shadeCavity(0, 0.03 * mouthW, colH - 0.03 * mouthW, style, 1);
+    const middle = shadeCavity(0, 0.5 * colH, 0.5 * colH, style, 1);
+    const tongue = shadeCavity(0, colH - 0.02 * mouthW, 0.02 * mouthW, style, 1);
+    expect(luma(teeth)).toBeGreaterThan(0.4);
+    expect(luma(middle)).toBeLessThan(0.2);
+    expect(tongue[0]).toBeGreaterThan(tongue[1]! * 1.3); // red
+    expect(luma(tongue)).toBeLessThan(luma(style.lip as unknown as number[]));
+    for (const c of [teeth, middle, tongue]) expect(c[3]).toBe(1);
+    // Anti-aliased edge: zero on the lip line, full a pixel inside; darker at the corners.
+    expect(shadeCavity(0, 0, colH, style, 1)[3]).toBe(0);
+    expect(luma(shadeCavity(0.95, 0.5 * colH, 0.5 * colH, style, 1))).toBeLessThan(luma(middle));
+  });
+
+  it('the CPU fallback paints the cavity inside the opening only', () => {
+    const p = poseRig(rig, { ...rest(), expressions: { jawOpen: 0.8 } });
+    const v = new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE);
+    const alpha = mouthCavity(rig, p, v);
+    const W = 64;
+    // Map the mouth region to a 64x64 image.
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let k = 0; k < CAVITY_VERTEX_COUNT; k++) {
+      x0 = Math.min(x0, v[k * CAVITY_STRIDE]!);
+      x1 = Math.max(x1, v[k * CAVITY_STRIDE]!);
+      y0 = Math.min(y0, v[k * CAVITY_STRIDE + 1]!);
+      y1 = Math.max(y1, v[k * CAVITY_STRIDE + 1]!);
+    }
+    const s = (W - 8) / Math.max(x1 - x0, y1 - y0);
+    for (let k = 0; k < CAVITY_VERTEX_COUNT; k++) {
+      v[k * CAVITY_STRIDE] = (v[k * CAVITY_STRIDE]! - x0) * s + 4;
+      v[k * CAVITY_STRIDE + 1] = (v[k * CAVITY_STRIDE + 1]! - y0) * s + 4;
+    }
+    const img = { width: W, height: W, data: new Uint8ClampedArray(W * W * 4).fill(255) };
+    rasterizeCavity(img, v, { lip: [0.6, 0.3, 0.3], skin: [0.8, 0.7, 0.6], mouthW }, alpha, s);
+    let changed = 0;
+    for (let i = 0; i < W * W; i++) if (img.data[i * 4]! < 250) changed++;
+    expect(changed).toBeGreaterThan(30);
+    // Corners of the image (outside the mouth) stay untouched.
+    for (const [x, y] of [[0, 0], [W - 1, 0], [0, W - 1], [W - 1, W - 1]]) expect(img.data[(y! * W + x!) * 4]).toBe(255);
+  });
+
+  it('brings the upper lid down over the eye on a blink and paints the closed lid', () => {
+    const closed: PoseParams = { ...rest(), expressions: { eyeBlinkLeft: 1, eyeBlinkRight: 1 } };
+    const p = poseRig(rig, closed);
+    expect(countFlippedTriangles(rig, p)).toBe(0);
+    const l = new Float32Array(LID_VERTEX_COUNT * CAVITY_STRIDE);
+    for (let e = 0; e < EYES.length; e++) {
+      const eye = EYES[e]!;
+      // The upper lid moves down (much), the lower lid (almost) not.
+      const up = eye.upper[3]!;
+      const lo = eye.lower[3]!;
+      const dUp = p[up * 2 + 1]! - rig.rest[up * 2 + 1]!;
+      const dLo = Math.abs(p[lo * 2 + 1]! - rig.rest[lo * 2 + 1]!);
+      expect(dUp).toBeGreaterThan(3 * dLo);
+      expect(eyeLid(rig, p, e, l, closed)).toBe(1);
+      // Half-way through a blink nothing is painted: the lid itself is coming down.
+      const half: PoseParams = { ...rest(), expressions: { eyeBlinkLeft: 0.5, eyeBlinkRight: 0.5 } };
+      expect(eyeLid(rig, poseRig(rig, half), e, l, half)).toBe(0);
+    }
+    const lid = shadeLid(0, 2, 0.001, [0.8, 0.6, 0.5], 40, 1);
+    const skin = shadeLid(0, 2, 20, [0.8, 0.6, 0.5], 40, 1);
+    expect(lid[0]).toBeLessThan(skin[0]); // the lash line is darker
+    const img = { width: 32, height: 32, data: new Uint8ClampedArray(32 * 32 * 4).fill(0) };
+    const verts = new Float32Array(LID_VERTEX_COUNT * CAVITY_STRIDE);
+    // A synthetic open eye 24 px wide, 8 px tall.
+    const n = (LID_VERTEX_COUNT - 2) / 2;
+    const put = (k: number, x: number, y: number, u: number, a: number, b: number) => verts.set([x, y, u, a, b], k * CAVITY_STRIDE);
+    put(0, 4, 16, -1, 0, 0);
+    put(1 + n, 28, 16, 1, 0, 0);
+    for (let k = 0; k < n; k++) {
+      const x = 4 + (24 * (k + 1)) / (n + 1);
+      put(1 + k, x, 12, -1 + (2 * (k + 1)) / (n + 1), 0, 8);
+      put(2 + n + k, x, 20, -1 + (2 * (k + 1)) / (n + 1), 8, 0);
+    }
+    rasterizeLid(img, verts, { lid: [[0.8, 0.6, 0.5], [0.8, 0.6, 0.5]], eyeW: [24, 24] }, 0, 1, 1);
+    expect(img.data[(15 * 32 + 16) * 4]).toBeGreaterThan(150);
+    expect(img.data[(2 * 32 + 16) * 4]).toBe(0);
+  });
+
+  it('turns the head in 3D by the full angle asked (no scale-back): near side expands, far side compresses', () => {
+    for (const yaw of [MAX_YAW, -MAX_YAW]) {
+      const p = poseRig(rig, { ...rest(), yaw });
+      // Nose tip displacement matches the rigid rotation of the rig's depth about the pivot.
+      const expected = (Math.cos(yaw) - 1) * (rig.rest[2]! - hf.cx) + Math.sin(yaw) * (rig.depth[1]! - hf.cz);
+      expect(p[2]! - rig.rest[2]!).toBeCloseTo(expected, 3);
+      expect(countFlippedTriangles(rig, p)).toBe(0);
+      // The nose moves more than the cheek on the side it turns away from... and the face width changes.
+      expect(Math.abs(p[2]! - rig.rest[2]!)).toBeGreaterThan(0.02 * hf.faceW);
+    }
+    const p = poseRig(rig, { ...rest(), pitch: MAX_PITCH });
+    const expected = (Math.cos(MAX_PITCH) - 1) * (rig.rest[3]! - hf.cy) - Math.sin(MAX_PITCH) * (rig.depth[1]! - hf.cz);
+    expect(p[3]! - rig.rest[3]!).toBeCloseTo(expected, 3);
+  });
+
+  it('keeps every triangle unflipped under extreme poses with every expression at full strength', () => {
+    const all = { jawOpen: 1, mouthFunnel: 1, mouthPucker: 1, mouthSmileLeft: 1, mouthSmileRight: 1, browInnerUp: 1, browOuterUpLeft: 1, eyeBlinkLeft: 1, eyeBlinkRight: 1, eyeLookUpLeft: 1, eyeLookOutRight: 1 };
+    for (const [yaw, pitch, roll] of [[MAX_YAW, MAX_PITCH, MAX_ROLL], [-MAX_YAW, -MAX_PITCH, -MAX_ROLL], [2 * MAX_YAW, -2 * MAX_PITCH, MAX_ROLL], [0.5, 0.4, 0.3]]) {
+      const p = poseRig(rig, { yaw: yaw!, pitch: pitch!, roll: roll!, tx: 0.04, ty: -0.04, expressions: all });
+      expect(countFlippedTriangles(rig, p)).toBe(0);
+      for (let i = rig.layout.borderStart; i < rig.rest.length / 2; i++) {
+        expect(p[i * 2]).toBe(rig.rest[i * 2]);
+        expect(p[i * 2 + 1]).toBe(rig.rest[i * 2 + 1]);
+      }
+    }
+  });
+
+  it('bounds the depth slope the head turn sees over every triangle', () => {
+    let worst = 0;
+    const nTri = rig.indices.length / 3;
+    for (let t = 0; t < nTri; t++) {
+      const [a, b, c] = [rig.indices[t * 3]!, rig.indices[t * 3 + 1]!, rig.indices[t * 3 + 2]!];
+      const q = (i: number) => rig.headWeight[i]! * (rig.depth[i]! - hf.cz);
+      const x1 = rig.rest[b * 2]! - rig.rest[a * 2]!, y1 = rig.rest[b * 2 + 1]! - rig.rest[a * 2 + 1]!;
+      const x2 = rig.rest[c * 2]! - rig.rest[a * 2]!, y2 = rig.rest[c * 2 + 1]! - rig.rest[a * 2 + 1]!;
+      const det = x1 * y2 - y1 * x2;
+      const q1 = q(b) - q(a), q2 = q(c) - q(a);
+      worst = Math.max(worst, Math.hypot((q1 * y2 - q2 * y1) / det, (x1 * q2 - x2 * q1) / det));
+    }
+    expect(worst).toBeLessThan(MAX_DEPTH_GRADIENT * 1.05);
+    // The nose still stands out of the face (nearer than the cheeks by at least a tenth of the face width).
+    expect(rig.depth[1]! - (rig.depth[234]! + rig.depth[454]!) / 2).toBeLessThan(-0.1 * hf.faceW);
+  });
+});
+
+describe('still background cache', () => {
+  it('drawing the still triangles once and the moving ones per frame gives the same image as drawing all', async () => {
+    const { rasterizeMesh, restUvs, splitTriangles, alphaBox } = await import('../../lib/render/raster');
+    const { face, w, h } = FACES['mona-lisa'];
+    const rig = buildRig(face, w, h);
+    const W = 106, H = 160;
+    const src = { width: 64, height: 64, data: new Uint8ClampedArray(64 * 64 * 4).map((_, i) => (i * 37) % 251) };
+    const p = poseRig(rig, { ...rest(), yaw: 0.05, expressions: { jawOpen: 0.5 } });
+    const scaled = Float32Array.from(p, (v, i) => v * (i % 2 ? H / h : W / w));
+    const still = Float32Array.from(rig.rest, (v, i) => v * (i % 2 ? H / h : W / w));
+    const uvs = restUvs(rig.rest, w, h);
+    const a = { width: W, height: H, data: new Uint8ClampedArray(W * H * 4) };
+    rasterizeMesh(a, src, scaled, uvs, rig.indices);
+    const { moving, fixed } = splitTriangles(rig);
+    expect(moving.length + fixed.length).toBe(rig.indices.length);
+    expect(fixed.length).toBeGreaterThan(0);
+    for (const i of fixed) expect(rig.headWeight[i]).toBe(0);
+    const b = { width: W, height: H, data: new Uint8ClampedArray(W * H * 4) };
+    rasterizeMesh(b, src, still, uvs, fixed);
+    rasterizeMesh(b, src, scaled, uvs, moving);
+    let maxDiff = 0;
+    for (let i = 0; i < a.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a.data[i]! - b.data[i]!));
+    expect(maxDiff).toBeLessThanOrEqual(1);
+    const ov = { width: 10, height: 8, data: new Uint8ClampedArray(10 * 8 * 4) };
+    expect(alphaBox(ov)).toBeNull();
+    ov.data[(3 * 10 + 2) * 4 + 3] = 9;
+    ov.data[(5 * 10 + 7) * 4 + 3] = 255;
+    expect(alphaBox(ov)).toEqual([2, 3, 6, 3]);
+  });
+});
