@@ -62,7 +62,16 @@ export async function probeDriver(video: Blob): Promise<{ durationS: number; wid
   }
 }
 
-function faceOf(result: FaceLandmarkerResult, w: number, h: number): DriverFace | null {
+/** Where a detection ran: a square of `side` at (x, y) of the decoded frame, or the whole frame (null). */
+type Crop = { x: number; y: number; side: number } | null;
+
+/**
+ * The largest face of a result, its box in the pixels of the analysed whole frame (w x h) whatever
+ * part of the decoded frame (dw x dh) the detection ran on.
+ */
+function faceOf(result: FaceLandmarkerResult, w: number, h: number, crop: Crop = null, dw = w, dh = h): DriverFace | null {
+  const toX = (x: number) => (crop ? ((crop.x + x * crop.side) * w) / dw : x * w);
+  const toY = (y: number) => (crop ? ((crop.y + y * crop.side) * h) / dh : y * h);
   // Several faces: follow the largest.
   let best = -1;
   let bestArea = 0;
@@ -74,7 +83,7 @@ function faceOf(result: FaceLandmarkerResult, w: number, h: number): DriverFace 
       x1 = Math.max(x1, p.x);
       y1 = Math.max(y1, p.y);
     }
-    return { x0: x0 * w, y0: y0 * h, x1: x1 * w, y1: y1 * h };
+    return { x0: toX(x0), y0: toY(y0), x1: toX(x1), y1: toY(y1) };
   });
   boxes.forEach((b, i) => {
     const a = (b.x1 - b.x0) * (b.y1 - b.y0);
@@ -117,6 +126,11 @@ async function jpegOf(canvas: OffscreenCanvas | HTMLCanvasElement, longSide: num
   return new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg', quality: 0.85 })).arrayBuffer());
 }
 
+/** Side of the square crop around a small face that the landmarker analyses (px). */
+const CROP = 384;
+/** The crop's side, in face-box sizes (as the quality harness's re-detector crops). */
+const CROP_MARGIN = 2.2;
+
 export async function createFaceTracker(opts: TrackerOptions): Promise<FaceTracker> {
   const fileset = await FilesetResolver.forVisionTasks(opts.wasmBaseUrl.replace(/\/+$/, ''));
   let landmarker: FaceLandmarker | null = await FaceLandmarker.createFromOptions(fileset, {
@@ -147,7 +161,57 @@ export async function createFaceTracker(opts: TrackerOptions): Promise<FaceTrack
       const k = Math.min(1, long / Math.max(info.width, info.height));
       const width = Math.max(2, Math.round(info.width * k));
       const height = Math.max(2, Math.round(info.height * k));
-      const sink = new CanvasSink(vt, { width, height, fit: 'fill', poolSize: 2 });
+      // Frames are decoded at up to twice the analysed size: a face that is small in the frame (a
+      // half-length portrait, a page video) is analysed on a square crop around it at CROP px, as
+      // the landmarker reads eyes and mouth far better at that size than in a 512 px whole frame.
+      const dk = Math.min(1, (2 * long) / Math.max(info.width, info.height));
+      const dw = Math.max(2, Math.round(info.width * dk));
+      const dh = Math.max(2, Math.round(info.height * dk));
+      const sink = new CanvasSink(vt, { width: dw, height: dh, fit: 'fill', poolSize: 2 });
+      const whole = new OffscreenCanvas(width, height);
+      const wctx = whole.getContext('2d')!;
+      const cropCanvas = new OffscreenCanvas(CROP, CROP);
+      const cctx = cropCanvas.getContext('2d')!;
+      let crop: Crop = null;
+      let lost = 0;
+      const detect = (canvas: OffscreenCanvas | HTMLCanvasElement): DriverFace | null => {
+        lastTs = Math.max(lastTs + 1, Math.round(performance.now()));
+        if (!crop) {
+          wctx.drawImage(canvas, 0, 0, width, height);
+          return faceOf(landmarker!.detectForVideo(whole, lastTs), width, height);
+        }
+        cctx.fillStyle = '#000';
+        cctx.fillRect(0, 0, CROP, CROP);
+        cctx.drawImage(canvas, crop.x, crop.y, crop.side, crop.side, 0, 0, CROP, CROP);
+        return faceOf(landmarker!.detectForVideo(cropCanvas, lastTs), width, height, crop, dw, dh);
+      };
+      /** The crop for a face seen at `f` (or null: whole frame); true when it changed. */
+      const follow = (f: DriverFace | null): boolean => {
+        if (!f) {
+          // Lost for a few frames in a crop: look at the whole frame again.
+          if (crop && ++lost >= 3) {
+            crop = null;
+            lost = 0;
+          }
+          return false;
+        }
+        lost = 0;
+        const fx = (f.cx * dw) / width;
+        const fy = (f.cy * dh) / height;
+        const side = CROP_MARGIN * Math.max((f.w * dw) / width, (f.h * dh) / height);
+        // Crop only where it gives the landmarker more pixels than the whole frame would.
+        if ((side * width) / dw > 0.75 * long) {
+          const changed = crop !== null;
+          crop = null;
+          return changed;
+        }
+        // Hysteresis: the crop stays put unless the face moves or changes size noticeably, so that
+        // the reported pose does not shift with every small re-centring.
+        const c = crop as Crop;
+        if (c && Math.hypot(fx - (c.x + c.side / 2), fy - (c.y + c.side / 2)) < 0.12 * c.side && side < 1.25 * c.side && side > 0.8 * c.side) return false;
+        crop = { x: fx - side / 2, y: fy - side / 2, side };
+        return true;
+      };
       const n = Math.max(1, Math.floor(durationS * fps + 1e-6));
       const samples: DriverSample[] = [];
       let thumbnailJpeg: Uint8Array = new Uint8Array();
@@ -157,8 +221,14 @@ export async function createFaceTracker(opts: TrackerOptions): Promise<FaceTrack
         let face: DriverFace | null = null;
         if (canvas) {
           if (samples.length === 0) thumbnailJpeg = await jpegOf(canvas, 320);
-          lastTs = Math.max(lastTs + 1, Math.round(performance.now()));
-          face = faceOf(landmarker!.detectForVideo(canvas, lastTs), width, height);
+          face = detect(canvas);
+          // When the crop changes, the frame is analysed again in the new crop (twice: the tracker
+          // first re-acquires the face there), so that every reported face comes from the crop it is
+          // followed in (the pose reading depends slightly on it).
+          if (follow(face)) {
+            detect(canvas);
+            face = detect(canvas) ?? face;
+          }
         }
         samples.push({ t: samples.length / fps, face });
         if (samples.length % 5 === 0) {

@@ -466,7 +466,11 @@ export interface TalkPerformance extends PresetPerformance {
  * "Talk": speech-like mouth motion. Phrases of 1.2-2.6 s separated by short pauses; within a phrase,
  * syllables at 4-5 per second (each with its own length and openness), some rounded (funnel or
  * pucker), some spread (a touch of smile); the head nods lightly on stressed syllables, the brows
- * lift at the start of some phrases, blinks fall in the pauses.
+ * lift at the start of some phrases, blinks fall in the pauses. Like a real speaker, the head
+ * settles into a new direction with each phrase (a turn of 1.5-3 degrees to alternating sides,
+ * and a tilt of 1.6-2.4 degrees, alternately up and down, eased over half a second: phrase rhythm, slower than syllables), every
+ * other phrase is spoken with a light smile, and the head comes back to the viewer before the loop
+ * ends.
  */
 export function talk(opts: PresetOptions = {}): TalkPerformance {
   const T = clampDuration(opts.durationS);
@@ -506,23 +510,52 @@ export function talk(opts: PresetOptions = {}): TalkPerformance {
     if (rand() < 0.5) brow.push(plateau(t, t + 0.25, t + Math.min(len, 1) - 0.1, t + Math.min(len, 1) + 0.3, 0.35));
     const pause = 0.25 + 0.4 * rand();
     pauses.push([s, s + pause]);
+    phrases[phrases.length - 1]![1] = s;
     t = s + pause;
   }
-  // Blinks go into the pauses (where they fit), else anywhere.
+  // Phrase-level head motion and warmth: with each phrase the head eases (about half a second,
+  // starting just before the first syllable) to a new direction, to alternating sides, and holds it
+  // through the phrase; every other phrase is spoken with a light smile. After the last phrase the
+  // head comes back to the viewer (exactly at rest well before the loop ends).
+  const headX: Array<{ t: number; dur: number; value: number }> = [];
+  const headY: Array<{ t: number; dur: number; value: number }> = [];
+  const warm: Curve[] = [];
+  let side = rand() < 0.5 ? -1 : 1;
+  let tiltSide = rand() < 0.5 ? -1 : 1;
+  const warmFirst = rand() < 0.5 ? 0 : 1;
+  phrases.forEach(([a, b], i) => {
+    const start = Math.max(0.05, a - 0.12);
+    headX.push({ t: start, dur: 0.5, value: side * (1.5 + 1.5 * rand()) * DEG });
+    headY.push({ t: start + 0.05, dur: 0.5, value: tiltSide * (1.6 + 0.8 * rand()) * DEG });
+    side = -side;
+    tiltSide = -tiltSide;
+    if (i % 2 === warmFirst) {
+      const peak = 0.3 + 0.2 * rand();
+      warm.push(plateau(a, a + Math.min(0.35, (b - a) / 3), b - Math.min(0.2, (b - a) / 4), b + 0.25, peak));
+    }
+  });
+  const lastEnd = phrases.length ? phrases[phrases.length - 1]![1] : 0;
+  const back = { t: lastEnd, dur: Math.max(0.1, Math.min(0.5, T - 0.08 - lastEnd)), value: 0 };
+  headX.push(back);
+  headY.push(back);
+  const hx = holds(headX);
+  const hy = holds(headY);
+  // Blinks go into the pauses (where they fit and are not too close to the previous one), else anywhere.
   const blinks: BlinkEvent[] = [];
   for (const [a, b] of pauses) {
-    if (b - a >= 0.2 && b < T - 0.3 && rand() < 0.7) blinks.push({ startS: a + 0.02, durationS: Math.min(0.2, b - a - 0.02) });
+    const prev = blinks[blinks.length - 1];
+    if (b - a >= 0.2 && b < T - 0.3 && (!prev || a - prev.startS > 0.9) && rand() < 0.85) blinks.push({ startS: a + 0.02, durationS: Math.min(0.2, b - a - 0.02) });
   }
   if (blinks.length === 0) blinks.push(...planBlinks(rand, T).slice(0, 1));
   const { left, right } = blinkCurves(rand, blinks, blinkDepth(k));
-  const sp = sumCurves(spread);
+  const sp = sumCurves([...spread, ...warm]);
   const jawK = k * (0.9 + 0.2 * rand());
   const perf = finish(
     T,
     {
-      yaw: base.yaw,
-      pitch: add(base.pitch, scaleK(sumCurves(nodC), k)),
-      roll: base.roll,
+      yaw: add(base.yaw, scaleK(hx, k)),
+      pitch: add(add(base.pitch, scaleK(sumCurves(nodC), k)), scaleK(hy, k)),
+      roll: add(base.roll, (t) => -0.15 * k * hx(t)),
       expressions: {
         jawOpen: scaleK(sumCurves(jaw), jawK),
         mouthFunnel: scaleK(sumCurves(funnel), k),

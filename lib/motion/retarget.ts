@@ -92,17 +92,38 @@ const NEUTRAL_CHANNELS: readonly string[] = [
   'browDownRight',
 ];
 
-/** Index of the most neutral tracked frame near the start: lowest expression energy, ties to the earliest. */
+/**
+ * Channels whose resting state is unambiguous (eyes open, mouth closed, not smiling): a resting
+ * frame has each of them at about its lowest. Other channels can read high at rest on some faces
+ * (Vigée Le Brun's closed lips read mouthPucker 0.93 and drop to 0.3 as the jaw opens), so they
+ * only break ties.
+ */
+const REST_CHANNELS: readonly string[] = ['eyeBlinkLeft', 'eyeBlinkRight', 'jawOpen', 'mouthSmileLeft', 'mouthSmileRight'];
+
+/**
+ * Index of the most neutral tracked frame near the start (within `windowS` of the first face):
+ * among the frames whose eyes, jaw and smile are within a small margin of their lowest in that
+ * window, the one with the lowest expression energy, ties to the earliest.
+ */
 export function chooseNeutral(samples: readonly DriverSample[], windowS = 1): number {
+  const t0 = samples.find((s) => s.face)?.t ?? 0;
+  const idx: number[] = [];
+  for (let i = 0; i < samples.length; i++) {
+    if (!samples[i]!.face) continue;
+    if (idx.length && samples[i]!.t > t0 + windowS) break;
+    idx.push(i);
+  }
+  if (!idx.length) return -1;
+  const lo: Record<string, number> = {};
+  for (const c of REST_CHANNELS) lo[c] = Math.min(...idx.map((i) => samples[i]!.face!.blend[c] ?? 0));
+  const restE = (i: number) => REST_CHANNELS.reduce((e, c) => e + ((samples[i]!.face!.blend[c] ?? 0) - lo[c]!) ** 2, 0);
+  const minRest = Math.min(...idx.map(restE));
   let best = -1;
   let bestE = Infinity;
-  const t0 = samples.find((s) => s.face)?.t ?? 0;
-  for (let i = 0; i < samples.length; i++) {
-    const f = samples[i]!.face;
-    if (!f) continue;
-    if (best >= 0 && samples[i]!.t > t0 + windowS) break;
+  for (const i of idx) {
+    if (restE(i) > minRest + 0.005) continue;
     let e = 0;
-    for (const c of NEUTRAL_CHANNELS) e += (f.blend[c] ?? 0) ** 2;
+    for (const c of NEUTRAL_CHANNELS) e += (samples[i]!.face!.blend[c] ?? 0) ** 2;
     if (e < bestE - 1e-9) {
       bestE = e;
       best = i;
@@ -225,9 +246,13 @@ export function retarget(track: DriverTrack, opts: RetargetOptions = {}): Driven
   const TY = headCurve(ty, MAX_SHIFT);
   const E: Partial<Record<ExpressionName, number[]>> = {};
   for (const name of EXPRESSION_NAMES) {
+    // The span is measured on the smoothed curve (what is transferred), so that smoothing does not
+    // leave the driver's fullest blink short of a full blink on the rig.
     const known = ex[name]!.filter((x): x is number => x !== null);
-    const span = Math.max(spans[name] ?? DEFAULT_SPAN, percentile(known, 0.98));
-    const v = smooth(bridge(ex[name]!), se).map((x) => Math.min(1, Math.max(0, (x / span) * k)));
+    if (!known.some((x) => x > 0)) continue;
+    const sm = smooth(bridge(ex[name]!), se);
+    const span = Math.max(spans[name] ?? DEFAULT_SPAN, percentile(sm, 0.98));
+    const v = sm.map((x) => Math.min(1, Math.max(0, (x / span) * k)));
     if (v.some((x) => x > 1e-4)) E[name] = v;
   }
   const frames: PoseParams[] = S.map((_, i) => {

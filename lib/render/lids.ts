@@ -1,8 +1,9 @@
 // Closed eyelids. A blink pulls the upper lid down (pose.ts squeezes what lies between the lids into
 // a thin band above the lower lid), but a mesh can only squeeze the eye, not hide it: on bright
 // sclera the squeezed band still reads as an open eye. So as the lids close, the remaining opening
-// (the polygon between the posed lid contours) is painted over with lid skin, coloured from the skin
-// just above this eye's upper lid, with the lash line along its lower edge. Same strip layout as the
+// (the polygon between the posed lid contours, reaching a little past them, with a soft top) is
+// painted over with lid skin, coloured from the skin above this eye's upper-lid crease, with the
+// lash line along its lower edge. Same strip layout as the
 // mouth cavity (mouth.ts); drawn in WGSL (shaders.ts, LID_WGSL) and on the CPU (rasterizeLid).
 import { CAVITY_STRIDE, rasterizeStrip, sampleMean } from './mouth';
 import type { RgbaImage } from './raster';
@@ -103,8 +104,8 @@ export function eyeLid(rig: Rig, positions: ArrayLike<number>, eye: number, out:
   }
   if (!(den > 0)) return 0;
   const closure = 1 - num / den;
-  // With the pose: from the intended blink (the fold guard may have held the lids apart where iris
-  // points crowd them); without: from how far the lids came together.
+  // With the pose: from the intended blink (the fold guard may still hold the lids a little apart);
+  // without: from how far the lids came together.
   const blink = pose?.expressions[EYE_BLINK[eye]!];
   const alpha = pose ? smoothstep(0.75, 0.95, Number.isFinite(blink) ? blink! : 0) : smoothstep(0.6, 0.85, closure);
   if (!(alpha > 0)) return 0;

@@ -268,7 +268,7 @@ function expr(p: PoseParams, name: ExpressionName): number {
  * Blink as a monotone per-column map along the eye's v axis: the band between the lids collapses to
  * a thin line just above the lower lid, the skin above the upper lid stretches down over the eye.
  * A continuous map (u, v) -> (u, f_u(v)) with f_u increasing cannot fold; the piecewise-linear
- * mesh still can pinch thin triangles (corners, iris points past the lids), which poseRig clamps.
+ * mesh still can pinch thin triangles (at the corners), which poseRig clamps.
  * Background vertices (head weight 0) are never moved.
  */
 function applyBlink(e: EyeFrame, amount: number, rig: Rig, dx: Float64Array, dy: Float64Array): void {
@@ -359,14 +359,9 @@ function settleFollowers(fs: readonly Follower[], dx: { [k: number]: number }, d
 }
 
 /** Fraction of the eye width, from each corner, over which a blink fades in. */
-let BLINK_TAPER = 0.12;
+const BLINK_TAPER = 0.12;
 /** What remains of the opening (fraction of its rest height) at a full blink. */
-let BLINK_SLIT = 0.04;
-/** Diagnostics only: tune the blink map. */
-export function __setBlink(taper: number, slit: number): void {
-  BLINK_TAPER = taper;
-  BLINK_SLIT = slit;
-}
+const BLINK_SLIT = 0.04;
 
 /**
  * The blink's column map at full closure, as a shift along the eye's v axis of the rest point
@@ -534,7 +529,7 @@ export function poseRig(rig: Rig, p: PoseParams, out?: Float32Array): Float32Arr
 
   const rest = rig.rest;
   // Expressions group by group, each scaled back only as far as it would fold the mesh given the
-  // groups before it (thin triangles around the lids in 3/4 views, iris points under the lids).
+  // groups before it (thin triangles around the lids and lips).
   const nTri = c.restArea2.length;
   const ex = c.posX;
   const ey = c.posY;

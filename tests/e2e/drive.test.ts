@@ -27,8 +27,20 @@ const TMP = mkdtempSync(join(tmpdir(), 'sfumato-drive-'));
 /** Chromium's fake camera plays this file; it is written once the driving clip exists. */
 const FAKE_CAMERA = join(TMP, 'camera.y4m');
 
-/** The driving clip: "Talk" (jaw, smile, blinks, small nods and turns), 4 s, a seed with two blinks. */
-const DRIVER_MOTION = { preset: 'talk', durationS: 4, seed: 341 } as const;
+/**
+ * The driving clip: "Talk" (syllables, a light smile every other phrase, a turn and tilt of the head
+ * with each phrase, blinks in the pauses), 4 s. DRIVE_SEED runs the round trip with another seed
+ * (to measure how stable the result is).
+ */
+const DRIVER_MOTION = { preset: 'talk', durationS: 4, seed: Number(process.env.DRIVE_SEED ?? 341) } as const;
+/**
+ * The round trip's pair: faces the re-detector reads well (bench-results/quality.md). The driver is
+ * Vigée Le Brun, whose jaw, blinks and head pose re-detect the most faithfully of the fixtures (in
+ * "Talk": jaw 0.99, blink 0.98, and the smallest unexplained pitch noise, 0.2 degrees); the driven
+ * portrait is the Mona Lisa, whose blinks, yaw and pitch re-detect at 0.97-1.00 / 0.8.
+ */
+const DRIVER_FIXTURE = process.env.DRIVE_DRIVER ?? 'vigee-le-brun-self-portrait-three-quarter.jpg';
+const TARGET_FIXTURE = 'mona-lisa.jpg';
 
 let site: TestSite;
 let b: ExtensionBrowser;
@@ -119,9 +131,8 @@ let drivenClip: StoredClip;
 
 describe('Drive a portrait with a real face', () => {
   it('round trip: a clip made with a preset drives another portrait, and the motion comes through', async () => {
-    // The driver: Lincoln (whose jaw and smile the re-detector reads well), animated with "Talk"
-    // through the Studio's controls.
-    const driverSource = await animateFixture('lincoln-1863.jpg');
+    // The driver: a portrait animated with "Talk" through the Studio's controls.
+    const driverSource = await animateFixture(DRIVER_FIXTURE);
     let panel = await openStudio(driverSource);
     await panel.selectOption('[data-testid="motion-preset"]', DRIVER_MOTION.preset);
     await panel.fill('[data-testid="motion-duration"]', String(DRIVER_MOTION.durationS));
@@ -136,14 +147,14 @@ describe('Drive a portrait with a real face', () => {
     expect(driverClip.motion).toMatchObject(DRIVER_MOTION);
     await panel.close();
 
-    // The portrait to drive: the Mona Lisa, then "A real face" with the driving clip as a file.
-    portraitClipId = await animateFixture('mona-lisa.jpg');
+    // The portrait to drive, then "A real face" with the driving clip as a file.
+    portraitClipId = await animateFixture(TARGET_FIXTURE);
     panel = await openStudio(portraitClipId);
     await shot(panel, 'drive-studio-source-choice');
     await panel.click('[data-testid="motion-source-video"]');
-    await panel.locator('[data-testid="driver-file"]').setInputFiles({ name: 'lincoln-talk.mp4', mimeType: 'video/mp4', buffer: driverClip.mp4 });
+    await panel.locator('[data-testid="driver-file"]').setInputFiles({ name: 'vigee-talk.mp4', mimeType: 'video/mp4', buffer: driverClip.mp4 });
     await panel.waitForSelector('[data-testid="driver-chosen"]');
-    await expect.poll(() => panel.locator('[data-testid="driver-chosen"]').innerText()).toMatch(/lincoln-talk\.mp4[\s\S]*4\.0 s/);
+    await expect.poll(() => panel.locator('[data-testid="driver-chosen"]').innerText()).toMatch(/vigee-talk\.mp4[\s\S]*4\.0 s/);
     await shot(panel, 'drive-studio-driver-chosen');
     since = Date.now();
     const t0 = Date.now();
@@ -153,13 +164,13 @@ describe('Drive a portrait with a real face', () => {
     results.drivenClipS = (Date.now() - t0) / 1000;
     drivenClip = await clipById((r as { id: string }).id);
     await panel.waitForSelector(`section.clip[data-clip-id="${drivenClip.id}"]`);
-    await expect.poll(() => panel.locator('section.clip').innerText()).toMatch(/Driven by lincoln-talk\.mp4/);
+    await expect.poll(() => panel.locator('section.clip').innerText()).toMatch(/Driven by vigee-talk\.mp4/);
     await panel.screenshot({ path: join(ARTIFACTS, 'drive-studio-driven-clip.png') });
     await panel.close();
 
-    // The driven clip takes the driver's length and its source is the Vermeer.
-    expect(drivenClip.sourceUrl).toMatch(/mona-lisa/);
-    expect(drivenClip.motion.driver).toMatchObject({ title: 'lincoln-talk.mp4', kind: 'file' });
+    // The driven clip takes the driver's length and its source is the target portrait.
+    expect(drivenClip.sourceUrl).toContain(TARGET_FIXTURE.replace(/\.jpg$/, ''));
+    expect(drivenClip.motion.driver).toMatchObject({ title: 'vigee-talk.mp4', kind: 'file' });
     expect(drivenClip.durationS).toBeCloseTo(driverClip.durationS, 1);
     expect(drivenClip.driverCoverage).toBe(1);
     results.trackMsPerFrame = drivenClip.timings.trackMsPerFrame;
@@ -199,18 +210,23 @@ describe('Drive a portrait with a real face', () => {
 
     // The face is found in every analysed frame of the driven clip (quality harness: continuity 100 %).
     expect(continuity).toBe(1);
-    // What is reliably reached today; the issue's target is 0.85 on every channel. Measured with
-    // Lincoln -> Mona Lisa over three runs: blink 0.79-0.83, jaw 0.77-0.85, smile 0.88-0.92, pitch
-    // 0.44-0.56, yaw -0.18-0.20. "Talk" turns the head by less than 2 degrees, about the
-    // re-detector's own noise on these paintings, so head pose is reported, not asserted
-    // (tests/artifacts/drive-roundtrip.json; a "Shake head" driver gives yaw 0.72).
-    expect(corr.blink!).toBeGreaterThan(0.6);
-    expect(corr.jaw!).toBeGreaterThan(0.6);
-    expect(corr.smile!).toBeGreaterThan(0.7);
+    // The issue's target is 0.85 on every channel. Measured with Vigée Le Brun -> Mona Lisa ("Talk",
+    // seeds 341-343, eight runs; README "Drive a portrait with a real face"): blink 0.82-0.99, jaw
+    // 0.79-0.87, yaw 0.73-0.89 (0.00 in a loop whose head stayed turned to one side, since fixed:
+    // the phrases now alternate sides), pitch 0.36-0.91, smile 0.42-0.75. No channel reaches 0.85 in
+    // every run, so what is asserted is what held with margin on a loaded machine. Smile is reported
+    // only: this driver's painted smile hardly re-detects (range ~0.04), so its figure is mostly
+    // noise against the result's mouth (the range checks below still assert that the mouth moves).
+    expect(corr.blink!).toBeGreaterThan(0.7);
+    expect(corr.jaw!).toBeGreaterThan(0.7);
+    expect(corr.yaw!).toBeGreaterThan(0.5);
+    expect(corr.pitch!).toBeGreaterThan(0.2);
     // The portrait moves its own face: the re-detected mouth and eyes change as much as the driver's.
     expect(range.smile![1]).toBeGreaterThan(0.5 * range.smile![0]);
+    expect(range.jaw![1]).toBeGreaterThan(0.05);
     expect(range.blink![1]).toBeGreaterThan(0.05);
-  });
+    // Four clips rendered and two analysed: more than the default 240 s on a loaded 2-core machine.
+  }, 420_000);
 
   it('the driven clip is labelled, watermarked and signed, with the driver as an ingredient', async () => {
     expect(drivenClip).toBeDefined();
@@ -224,8 +240,8 @@ describe('Drive a portrait with a real face', () => {
     const actions = m.assertions.find((x: any) => x.label === 'c2pa.actions' || x.label === 'c2pa.actions.v2').data.actions;
     const created = actions.find((x: any) => x.action === 'c2pa.created');
     expect(created.digitalSourceType).toBe(TRAINED_ALGORITHMIC_MEDIA);
-    expect(created.description).toMatch(/driven by lincoln-talk\.mp4/);
-    const driver = m.ingredients.find((i: any) => i.title === 'lincoln-talk.mp4');
+    expect(created.description).toMatch(/driven by vigee-talk\.mp4/);
+    const driver = m.ingredients.find((i: any) => i.title === 'vigee-talk.mp4');
     expect(driver).toBeDefined();
     expect(driver.relationship).toBe('inputTo');
     expect(driver.thumbnail).toBeDefined();
@@ -239,7 +255,7 @@ describe('Drive a portrait with a real face', () => {
     expect(w.payload).toBe(clipIdToPayload(drivenClip.id));
     // The background stays put while the face moves (as in the engine's checks): a patch far from
     // the face stays well below what a one-pixel swim of the painting would give.
-    const full = decodeFrames(readFileSync(join(FIXTURES, 'portraits/mona-lisa.jpg')), width, height, 'jpg').frames[0]!;
+    const full = decodeFrames(readFileSync(join(FIXTURES, `portraits/${TARGET_FIXTURE}`)), width, height, 'jpg').frames[0]!;
     const patch = { x: 4, y: 4, w: width * 0.15, h: height * 0.1 };
     const shifted = new Uint8Array(full.length);
     shifted.set(full.subarray(3), 0);

@@ -72,6 +72,17 @@ describe('neutral frame', () => {
     ];
     expect(chooseNeutral(track(fs).samples, 1)).toBe(2);
   });
+
+  it('is a closed-mouth, open-eyed frame even where other channels read high at rest', () => {
+    // Vigée Le Brun's closed lips read mouthPucker 0.93 and brows 0.4-0.5 at rest; opening the jaw
+    // drops them (0.28, 0.3). Raw expression energy would make the open mouth the "neutral" frame.
+    const rest = { jawOpen: 0.04, mouthPucker: 0.93, browInnerUp: 0.4, browOuterUpLeft: 0.54, eyeBlinkLeft: 0.04 };
+    const open = { jawOpen: 0.53, mouthPucker: 0.28, browInnerUp: 0.29, browOuterUpLeft: 0.43, eyeBlinkLeft: 0.06 };
+    const fs = [face({ blend: rest }), face({ blend: open }), face({ blend: rest }), face({ blend: open })];
+    expect(chooseNeutral(track(fs).samples, 1)).toBe(0);
+    const p = retarget(track(fs), { exprSmoothFrames: 0 });
+    expect(p.frames[1]!.expressions.jawOpen).toBeCloseTo(1, 6);
+  });
 });
 
 describe('bridging and smoothing', () => {
