@@ -2,6 +2,7 @@
 // expires, import your own certificate, export the local root so others can choose to trust it.
 import { useEffect, useState } from 'preact/hooks';
 import { LabelSettings } from './LabelSettings';
+import { MotionDefaults } from './MotionDefaults';
 import {
   exportRootPem,
   getOrCreateIdentity,
@@ -81,6 +82,7 @@ export function Settings() {
 
   return (
     <section class="settings">
+      <MotionDefaults />
       <LabelSettings />
       <h2>Signing identity</h2>
       <p class="help">Every clip Sfumato makes is signed with content credentials that declare it AI-generated. This is the name they show as the signer.</p>

@@ -4,6 +4,7 @@ import { ERROR_SENTENCES, type ErrorCode } from '../messages/errors';
 import { exportResult, fetchDriverResult, locateResult, msg, parseMessage, type Message } from '../messages/protocol';
 import type { MotionSettings } from '../motion/catalog';
 import { getClip } from '../store/clips';
+import { getMotionDefaults } from '../store/motion-defaults';
 import { DRIVER_REQUEST_KEY, driverRef, getDriver, type DriverRequest } from '../store/drivers';
 import { dropRoute, getRoute, newJobId, saveRoute } from './jobs';
 import { ensureOffscreen } from './offscreen';
@@ -15,7 +16,6 @@ export const MENU_DRIVER = 'sfumato-driver';
 export const INSPECT_REQUEST_KEY = 'inspectRequest';
 const CONTENT_SCRIPT = '/content-scripts/content.js';
 
-const DEFAULT_MOTION: MotionSettings = { preset: 'gentle-life', durationS: 5, seed: 1 };
 
 function randomSeed() {
   return crypto.getRandomValues(new Uint32Array(1))[0]! >>> 1;
@@ -120,9 +120,11 @@ async function dispatchJob(
   jobId: string,
   source: { url: string; pageUrl: string; title: string },
   faceIndex?: number,
-  motion: MotionSettings = { ...DEFAULT_MOTION, seed: randomSeed() },
+  motion?: MotionSettings,
 ) {
   try {
+    // A right-click uses the person's default motion (Settings) with a fresh seed.
+    motion ??= { ...(await getMotionDefaults()), seed: randomSeed() };
     await ensureOffscreen();
     const hostPermission = await hasHostPermission(source.url);
     await chrome.runtime.sendMessage(

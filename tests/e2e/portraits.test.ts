@@ -27,6 +27,16 @@ describe('with WebGPU', () => {
   beforeAll(async () => {
     b = await launchWithExtension();
     ext = await openExtensionPage(b, 'sidepanel.html');
+    // Through Settings, as a person would: right-clicks play "Blink and glance" for 2 s, which moves
+    // the eyes in every clip and keeps this sweep over all portraits short.
+    const settings = await openExtensionPage(b, 'sidepanel.html#tab=settings');
+    const d = settings.getByTestId('motion-defaults');
+    await d.locator('select[name="default-preset"]').selectOption('blink-glance');
+    await d.locator('input[name="default-duration"]').fill('2');
+    await d.locator('input[name="default-duration"]').dispatchEvent('change');
+    await d.locator('[role="status"]', { hasText: 'Saved' }).waitFor({ timeout: 10_000 });
+    await settings.waitForTimeout(300); // the second write (length) lands after the first message
+    await settings.close();
   });
   afterAll(async () => b?.close());
 
@@ -38,6 +48,7 @@ describe('with WebGPU', () => {
       const clip = (await readStoredClips(ext)).sort((a, c) => c.createdAt - a.createdAt)[0]!;
       expect(clip.faces.length).toBe(1);
       expect(clip.renderer).toBe('webgpu');
+      expect([clip.motion.preset, clip.durationS]).toEqual(['blink-glance', 2]);
       // The face moves: the eye region changes at some point of the loop.
       const { frames, width } = decodeFrames(clip.mp4, clip.width, clip.height);
       const eyes = [landmarkBox(clip.faceLandmarks, LEFT_EYE), landmarkBox(clip.faceLandmarks, RIGHT_EYE)];
