@@ -14,6 +14,7 @@ import { planDriverAudio } from '../video/audio';
 import { buildRig, createRenderer, poseRig } from '../render';
 import { loadSource } from '../source/load';
 import { newClipId, putClip, type ClipRecord, type MotionSettings } from '../store/clips';
+import { isStorageFull } from '../store/db';
 import { clipSize, CLIP_FPS, createMp4Encoder } from '../video/encode';
 import { renderLabelLayer } from '../watermark/label';
 import { getLabelOptions } from '../store/label-settings';
@@ -223,7 +224,13 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   summary.timings.totalMs = now() - t0;
   summary.timings.peakHeapMB = peakHeap / 2 ** 20;
   const clip: ClipRecord = { ...summary, mp4: new Blob([bytes as BlobPart], { type: 'video/mp4' }) };
-  await putClip(clip);
+  try {
+    await putClip(clip);
+  } catch (e) {
+    // The transaction is all-or-nothing, so a full disk leaves every earlier clip as it was.
+    if (await isStorageFull(e, clip.mp4.size + clip.poster.size)) throw new SfumatoError('storage-full');
+    throw e;
+  }
   const notice = renderer.kind === 'cpu' ? ERROR_SENTENCES['gpu-unavailable'] : undefined;
   return { clip, notice };
 }

@@ -12,6 +12,7 @@ import { exportRootPem, getOrCreateIdentity } from '../provenance/identity';
 import { readCredentials } from '../provenance/read';
 import { signClipWithReport } from '../provenance/sign';
 import { getClip, type ClipRecord } from '../store/clips';
+import { isStorageFull } from '../store/db';
 import { EXPORT_MIME, EXPORT_NAMES, exportKey, getExport, putExport, type ExportFormat, type ExportRecord } from '../store/exports';
 import { clipFilename } from '../store/filenames';
 import { SFUMATO_VERSION } from '../version';
@@ -230,7 +231,7 @@ export async function makeExport(clipId: string, format: ExportFormat): Promise<
     // Only if the clip is still there (it may have been deleted meanwhile).
     if (await getClip(clip.id)) await putExport(record);
   } catch (e) {
-    if (e instanceof DOMException && e.name === 'QuotaExceededError') {
+    if (await isStorageFull(e, blob.size)) {
       return { record, notice: new SfumatoError('export-storage-full').message };
     }
     console.warn('Sfumato: export not kept', e);

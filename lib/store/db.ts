@@ -92,3 +92,19 @@ export async function txMany<T>(
     );
   });
 }
+
+/**
+ * Whether a failed write failed because storage is full. Chrome reports a full quota as a
+ * QuotaExceededError, but an aborted transaction can surface as an AbortError or UnknownError
+ * with no error attached; then the storage estimate decides.
+ */
+export async function isStorageFull(e: unknown, bytesWanted = 0): Promise<boolean> {
+  if (e instanceof DOMException && e.name === 'QuotaExceededError') return true;
+  if (!(e instanceof DOMException) || !['AbortError', 'UnknownError'].includes(e.name)) return false;
+  try {
+    const { usage = 0, quota = Infinity } = await navigator.storage.estimate();
+    return quota - usage < bytesWanted + 1024 * 1024;
+  } catch {
+    return false;
+  }
+}

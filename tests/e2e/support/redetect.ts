@@ -65,6 +65,8 @@ export async function startRedetector(context: BrowserContext): Promise<Redetect
     },
     async close() {
       await page?.close();
+      // Chromium keeps idle keep-alive connections open; without dropping them close() waits for their timeout.
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

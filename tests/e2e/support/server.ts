@@ -69,5 +69,8 @@ export async function startSite(port = 0): Promise<TestSite> {
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   const address = server.address();
   const p = typeof address === 'object' && address ? address.port : port;
-  return { origin: `http://127.0.0.1:${p}`, close: () => new Promise((r) => server.close(() => r())) };
+  return { origin: `http://127.0.0.1:${p}`, close: () => new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }) };
 }
