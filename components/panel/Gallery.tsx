@@ -5,7 +5,7 @@ import { motionName } from '@/lib/motion/catalog';
 import { clipsBytes, putClip, deleteClip, renameClip, type ClipRecord } from '@/lib/store/clips';
 import { clipFilename } from '@/lib/store/filenames';
 import { exportsBytes } from '@/lib/store/exports';
-import { fillClipDrag } from './Export';
+import { downloadBlob, fillClipDrag } from './Export';
 
 const UNDO_MS = 8000;
 
@@ -23,26 +23,7 @@ export const downloadName = (clip: Pick<ClipRecord, 'title' | 'motion' | 'create
  */
 export async function downloadClip(clip: ClipRecord): Promise<number> {
   if (!clip.signed) throw new Error('This clip is not signed, so it cannot be exported.');
-  const url = URL.createObjectURL(clip.mp4);
-  try {
-    const id = await chrome.downloads.download({ url, filename: downloadName(clip), saveAs: false, conflictAction: 'uniquify' });
-    // The blob URL must live until Chrome has read it; let it go when the download ends.
-    const done = (d: chrome.downloads.DownloadDelta) => {
-      if (d.id === id && d.state && d.state.current !== 'in_progress') {
-        chrome.downloads.onChanged.removeListener(done);
-        URL.revokeObjectURL(url);
-      }
-    };
-    chrome.downloads.onChanged.addListener(done);
-    setTimeout(() => {
-      chrome.downloads.onChanged.removeListener(done);
-      URL.revokeObjectURL(url);
-    }, 5 * 60_000);
-    return id;
-  } catch (e) {
-    URL.revokeObjectURL(url);
-    throw e;
-  }
+  return downloadBlob(clip.mp4, downloadName(clip));
 }
 
 /**

@@ -15,7 +15,7 @@
 //
 // The result is a per-pixel field like patternField's (the GPU pass uploads it once per clip).
 import { CODE_BITS, encodePayload } from './payload';
-import { CHIPS, DEFAULT_STRENGTH, LAYOUT, tilePeriod } from './pattern';
+import { CHIPS, chipField, DEFAULT_STRENGTH, LAYOUT } from './pattern';
 import { detectInternals, type WatermarkFrame } from './detect';
 
 /**
@@ -40,33 +40,7 @@ export function amplitudeField(width: number, height: number, payload: bigint, a
     const s = LAYOUT.sign[c]!;
     chips[c] = r < 0 ? s : (bits[r] ? s : -s) * amp[r]!;
   }
-  const scale = CHIPS / tilePeriod(width, height);
-  const out = new Float32Array(width * height);
-  const colI0 = new Int32Array(width);
-  const colT = new Float64Array(width);
-  for (let x = 0; x < width; x++) {
-    const cu = (x + 0.5) * scale;
-    const f = Math.floor(cu);
-    colI0[x] = f % CHIPS;
-    colT[x] = cu - f;
-  }
-  for (let y = 0; y < height; y++) {
-    const cv = (y + 0.5) * scale;
-    const fv = Math.floor(cv);
-    const tv = cv - fv;
-    const j0 = (fv % CHIPS) * CHIPS;
-    const j1 = ((fv + 1) % CHIPS) * CHIPS;
-    const o = y * width;
-    for (let x = 0; x < width; x++) {
-      const i0 = colI0[x]!;
-      const i1 = i0 === CHIPS - 1 ? 0 : i0 + 1;
-      const tu = colT[x]!;
-      out[o + x] =
-        strength *
-        ((1 - tv) * ((1 - tu) * chips[j0 + i0]! + tu * chips[j0 + i1]!) + tv * ((1 - tu) * chips[j1 + i0]! + tu * chips[j1 + i1]!));
-    }
-  }
-  return out;
+  return chipField(chips, width, height, strength);
 }
 
 /** Soft value of every channel bit, signed so that positive = correct, at the true geometry. */

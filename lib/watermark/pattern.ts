@@ -92,7 +92,11 @@ export function patternAt(chips: ArrayLike<number>, cu: number, cv: number): num
 
 /** The tile pattern times strength for every pixel of a width x height frame (row-major, float32). */
 export function patternField(width: number, height: number, payload: bigint, strength: number = DEFAULT_STRENGTH): Float32Array {
-  const chips = chipValues(payload);
+  return chipField(chipValues(payload), width, height, strength);
+}
+
+/** The tile of chip values, bilinearly interpolated over a width x height frame and scaled by strength. */
+export function chipField(chips: Float32Array, width: number, height: number, strength: number): Float32Array {
   const scale = CHIPS / tilePeriod(width, height);
   const out = new Float32Array(width * height);
   const colI0 = new Int32Array(width);
