@@ -4,6 +4,7 @@ import { createFaceFinder, type FaceFinder } from '../face';
 import { createFaceTracker, type FaceTracker } from '../face/track';
 import { fetchPageDriver } from './fetch-driver';
 import { SfumatoError, toSfumatoError } from '../messages/errors';
+import { isStorageFull } from '../store/db';
 import { msg, parseMessage, type ExportResult, type Message } from '../messages/protocol';
 import { animatePortrait } from './animate';
 import { makeExport } from './export';
@@ -32,6 +33,12 @@ const getTracker = () =>
 
 let queue: Promise<void> = Promise.resolve();
 
+/** Any write can meet a full disk (a store, a cache, the identity), not only the clip's own put. */
+async function toSfumatoErrorOrFull(e: unknown): Promise<SfumatoError> {
+  const err = toSfumatoError(e);
+  return err.code === 'internal' && (await isStorageFull(e)) ? new SfumatoError('storage-full') : err;
+}
+
 const send = (m: Message) => chrome.runtime.sendMessage(m).catch(() => undefined);
 
 async function runJob(m: Message<'animate'>) {
@@ -49,7 +56,7 @@ async function runJob(m: Message<'animate'>) {
     );
     await send(msg({ to: 'background', type: 'job-done', jobId, clipId: clip.id, width: clip.width, height: clip.height, notice }));
   } catch (e) {
-    let err = toSfumatoError(e);
+    let err = await toSfumatoErrorOrFull(e);
     // Without host permission a refused download most likely needs the person's permission.
     if (err.code === 'blocked' && !m.hostPermission) err = new SfumatoError('permission-denied');
     console.error('Sfumato job failed', e);
@@ -83,7 +90,7 @@ async function runExport(m: Message<'make-export'>): Promise<ExportResult> {
       notice,
     };
   } catch (e) {
-    const err = toSfumatoError(e);
+    const err = await toSfumatoErrorOrFull(e);
     console.error('Sfumato export failed', e);
     return { ok: false, code: err.code, message: err.message.slice(0, 2000) };
   }

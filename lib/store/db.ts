@@ -7,7 +7,8 @@ const DB_VERSION = 3;
 let opening: Promise<IDBDatabase> | null = null;
 
 export function openDb(): Promise<IDBDatabase> {
-  opening ??= new Promise((resolve, reject) => {
+  if (opening) return opening;
+  const current: Promise<IDBDatabase> = new Promise((resolve, reject) => {
     const req = indexedDB.open(DB_NAME, DB_VERSION);
     req.onupgradeneeded = () => {
       const db = req.result;
@@ -30,14 +31,34 @@ export function openDb(): Promise<IDBDatabase> {
         db.close();
         opening = null;
       };
+      // Chrome closes every connection after a failed disk write (a full disk): open anew next time.
+      db.onclose = () => {
+        if (opening === current) opening = null;
+      };
       resolve(db);
     };
     req.onerror = () => {
-      opening = null;
+      if (opening === current) opening = null;
       reject(req.error);
     };
   });
-  return opening;
+  opening = current;
+  return current;
+}
+
+/**
+ * A transaction on a live connection. The close event can arrive after a transaction was already
+ * refused with "the database connection is closing"; then the connection is opened once more.
+ */
+async function begin(stores: string | string[], mode: IDBTransactionMode): Promise<IDBTransaction> {
+  const db = await openDb();
+  try {
+    return db.transaction(stores, mode);
+  } catch (e) {
+    if (!(e instanceof DOMException && e.name === 'InvalidStateError')) throw e;
+    if (opening && (await opening) === db) opening = null;
+    return (await openDb()).transaction(stores, mode);
+  }
 }
 
 export function request<T>(req: IDBRequest<T>): Promise<T> {
@@ -53,9 +74,8 @@ export async function tx<T>(
   mode: IDBTransactionMode,
   fn: (s: IDBObjectStore) => IDBRequest<T> | Promise<T>,
 ): Promise<T> {
-  const db = await openDb();
+  const t = await begin(store, mode);
   return new Promise<T>((resolve, reject) => {
-    const t = db.transaction(store, mode);
     let result: T;
     t.oncomplete = () => resolve(result);
     t.onerror = () => reject(t.error);
@@ -72,9 +92,8 @@ export async function txMany<T>(
   mode: IDBTransactionMode,
   fn: (t: IDBTransaction) => Promise<T> | T,
 ): Promise<T> {
-  const db = await openDb();
+  const t = await begin(stores, mode);
   return new Promise<T>((resolve, reject) => {
-    const t = db.transaction(stores, mode);
     let result: T;
     t.oncomplete = () => resolve(result);
     t.onerror = () => reject(t.error);
@@ -95,12 +114,13 @@ export async function txMany<T>(
 
 /**
  * Whether a failed write failed because storage is full. Chrome reports a full quota as a
- * QuotaExceededError, but an aborted transaction can surface as an AbortError or UnknownError
- * with no error attached; then the storage estimate decides.
+ * QuotaExceededError, but a full disk surfaces as a DataError ("Failed to write blobs (IOError)"),
+ * and an aborted transaction as an AbortError or UnknownError with no error attached; then the
+ * storage estimate decides.
  */
 export async function isStorageFull(e: unknown, bytesWanted = 0): Promise<boolean> {
   if (e instanceof DOMException && e.name === 'QuotaExceededError') return true;
-  if (!(e instanceof DOMException) || !['AbortError', 'UnknownError'].includes(e.name)) return false;
+  if (!(e instanceof DOMException) || !['AbortError', 'UnknownError', 'DataError'].includes(e.name)) return false;
   try {
     const { usage = 0, quota = Infinity } = await navigator.storage.estimate();
     return quota - usage < bytesWanted + 1024 * 1024;

@@ -14,24 +14,18 @@ export const BUILT_EXTENSION_DIR = resolve(import.meta.dirname, '../../..', proc
  * contextMenus.onClicked.dispatch() gets no activeTab grant, and headless Chromium cannot accept a
  * permission prompt.
  */
-function testCopyOfExtension(dropPermissions: string[] = []): string {
+function testCopyOfExtension(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sfumato-ext-'));
   cpSync(BUILT_EXTENSION_DIR, dir, { recursive: true });
   const manifestPath = join(dir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   manifest.host_permissions = ['http://127.0.0.1/*'];
-  // Only for tests that must meet a storage quota ('unlimitedStorage' makes Chrome ignore it).
-  if (dropPermissions.length) manifest.permissions = (manifest.permissions as string[]).filter((p) => !dropPermissions.includes(p));
   writeFileSync(manifestPath, JSON.stringify(manifest));
   return dir;
 }
 
-const extensionDirs = new Map<string, string>();
-const getExtensionDir = (dropPermissions: string[] = []) => {
-  const key = dropPermissions.join(',');
-  if (!extensionDirs.has(key)) extensionDirs.set(key, testCopyOfExtension(dropPermissions));
-  return extensionDirs.get(key)!;
-};
+let extensionDir: string | undefined;
+const getExtensionDir = () => (extensionDir ??= testCopyOfExtension());
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface ExtensionBrowser {
@@ -42,11 +36,11 @@ export interface ExtensionBrowser {
   close(opts?: { keepProfile?: boolean }): Promise<void>;
 }
 
-export function chromiumArgs(extra: string[] = [], webgpu = true, dropPermissions: string[] = []): string[] {
+export function chromiumArgs(extra: string[] = [], webgpu = true): string[] {
   const gpu = webgpu ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'] : ['--disable-gpu'];
   return [
-    `--disable-extensions-except=${getExtensionDir(dropPermissions)}`,
-    `--load-extension=${getExtensionDir(dropPermissions)}`,
+    `--disable-extensions-except=${getExtensionDir()}`,
+    `--load-extension=${getExtensionDir()}`,
     '--no-sandbox',
     '--disable-background-networking',
     '--disable-component-update',
@@ -58,7 +52,7 @@ export function chromiumArgs(extra: string[] = [], webgpu = true, dropPermission
 }
 
 export async function launchWithExtension(
-  opts: { userDataDir?: string; headless?: boolean; args?: string[]; webgpu?: boolean; /** Manifest permissions left out of the test copy. */ dropPermissions?: string[] } = {},
+  opts: { userDataDir?: string; headless?: boolean; args?: string[]; webgpu?: boolean } = {},
 ): Promise<ExtensionBrowser> {
   if (!existsSync(join(BUILT_EXTENSION_DIR, 'manifest.json')))
     throw new Error(`Build the extension first (npm run build): ${BUILT_EXTENSION_DIR} is missing.`);
@@ -66,7 +60,7 @@ export async function launchWithExtension(
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: opts.headless ?? true,
-    args: chromiumArgs(opts.args, opts.webgpu ?? true, opts.dropPermissions),
+    args: chromiumArgs(opts.args, opts.webgpu ?? true),
     viewport: { width: 1280, height: 900 },
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
