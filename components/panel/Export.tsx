@@ -5,16 +5,12 @@
 // and read back as signed and watermarked): there is no unlabelled or unsigned path.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { exportResult, msg, type ExportResult } from '@/lib/messages/protocol';
-import { motionName } from '@/lib/motion/catalog';
 import type { ClipRecord } from '@/lib/store/clips';
 import { EXPORT_MIME, type ExportFormat } from '@/lib/store/exports';
-import { clipFilename } from '@/lib/store/filenames';
+import { fileNameFor } from '@/lib/store/filenames';
 import { fmtBytes } from './Gallery';
 
 export type AnyFormat = ExportFormat | 'mp4';
-
-export const fileNameFor = (clip: Pick<ClipRecord, 'title' | 'motion' | 'createdAt'>, format: AnyFormat) =>
-  clipFilename(clip.title, motionName(clip.motion), clip.createdAt, format);
 
 const MAKING: Record<ExportFormat, string> = {
   gif: 'Making the animated GIF…',

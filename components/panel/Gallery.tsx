@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { motionName } from '@/lib/motion/catalog';
 import { clipsBytes, putClip, deleteClip, renameClip, type ClipRecord } from '@/lib/store/clips';
-import { clipFilename } from '@/lib/store/filenames';
+import { fileNameFor } from '@/lib/store/filenames';
 import { exportsBytes } from '@/lib/store/exports';
 import { downloadBlob, fillClipDrag } from './Export';
 
@@ -14,8 +14,6 @@ const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export const fmtBytes = (n: number) =>
   n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} kB` : `${n} B`;
 
-export const downloadName = (clip: Pick<ClipRecord, 'title' | 'motion' | 'createdAt'>) =>
-  clipFilename(clip.title, motionName(clip.motion), clip.createdAt);
 
 /**
  * Download a clip's stored MP4, the signed original, under a meaningful name. Refuses a record
@@ -23,7 +21,7 @@ export const downloadName = (clip: Pick<ClipRecord, 'title' | 'motion' | 'create
  */
 export async function downloadClip(clip: ClipRecord): Promise<number> {
   if (!clip.signed) throw new Error('This clip is not signed, so it cannot be exported.');
-  return downloadBlob(clip.mp4, downloadName(clip));
+  return downloadBlob(clip.mp4, fileNameFor(clip));
 }
 
 /**
@@ -230,7 +228,7 @@ function GalleryItem(props: {
           <button type="button" onClick={start} disabled={editing}>
             Rename
           </button>
-          <button type="button" onClick={props.onDownload} title={`Download ${downloadName(clip)} (signed with content credentials)`}>
+          <button type="button" onClick={props.onDownload} title={`Download ${fileNameFor(clip)} (signed with content credentials)`}>
             Download
           </button>
           <button type="button" onClick={props.onAnimateAgain} disabled={props.busy} title="Animate the same portrait again with the same motion">

@@ -14,7 +14,7 @@ import { signClipWithReport } from '../provenance/sign';
 import { getClip, type ClipRecord } from '../store/clips';
 import { isStorageFull } from '../store/db';
 import { EXPORT_MIME, EXPORT_NAMES, exportKey, getExport, putExport, type ExportFormat, type ExportRecord } from '../store/exports';
-import { clipFilename } from '../store/filenames';
+import { fileNameFor } from '../store/filenames';
 import { SFUMATO_VERSION } from '../version';
 import { decodeImageFrames, decodeVideoFrames, fitSize } from '../video/decode';
 import { buildPalette, GifEncoder } from '../video/gif';
@@ -124,11 +124,6 @@ async function encodePoster(clip: ClipRecord): Promise<Encoded> {
   return { bytes, width: c.width, height: c.height, frames: 1, firstFrame: { rgba, width: c.width, height: c.height } };
 }
 
-/** The file name of an export: the same as the MP4's, with the format's extension. */
-export function exportFilename(clip: Pick<ClipRecord, 'title' | 'motion' | 'createdAt'>, format: ExportFormat | 'mp4'): string {
-  return clipFilename(clip.title, motionNameOf(clip.motion), clip.createdAt, format);
-}
-
 /**
  * Make (or fetch the kept) signed export of a stored clip. Throws SfumatoError with a sentence for
  * the person; never returns bytes that did not read back as signed, AI-generated and watermarked.
@@ -167,7 +162,7 @@ export async function makeExport(clipId: string, format: ExportFormat): Promise<
   mark('encodeMs');
 
   const motionName = motionNameOf(clip.motion);
-  const filename = exportFilename(clip, format);
+  const filename = fileNameFor(clip, format);
   const what =
     format === 'png'
       ? `Poster frame of the signed clip, as a PNG (${encoded.width}×${encoded.height}).`
@@ -191,7 +186,7 @@ export async function makeExport(clipId: string, format: ExportFormat): Promise<
           url: /^https?:/.test(clip.sourceUrl) ? clip.sourceUrl : undefined,
           pageUrl: /^https?:/.test(clip.pageUrl) ? clip.pageUrl : undefined,
         },
-        derivedFrom: { title: exportFilename(clip, 'mp4'), format: 'video/mp4', description: what },
+        derivedFrom: { title: fileNameFor(clip, 'mp4'), format: 'video/mp4', description: what },
       },
     });
   } catch (e) {

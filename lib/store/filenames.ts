@@ -1,6 +1,7 @@
 // File names for exported clips: "<artwork title> - <motion name> - <YYYY-MM-DD>.mp4", safe on
 // Windows, macOS and Linux and accepted by chrome.downloads (no path separators, no "..", no
 // leading dot, no reserved device names, no control or bidi-override characters).
+import { motionName, type MotionSettings } from '../motion/catalog';
 
 /** Characters no common file system accepts in a name, plus controls and invisible direction marks. */
 const FORBIDDEN = /[<>:"/\\|?*\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
@@ -36,4 +37,9 @@ export function clipFilename(title: string, motionName: string, createdAt: Date 
   const t = sanitizeFilePart(title, 'Portrait');
   const m = sanitizeFilePart(motionName, 'Motion', 40);
   return `${t} - ${m} - ${isoDay(d)}.${ext}`;
+}
+
+/** The file name of a stored clip or of one of its exports: the same stem, the format's extension. */
+export function fileNameFor(clip: { title: string; motion: Pick<MotionSettings, 'preset' | 'driver'>; createdAt: number }, ext = 'mp4'): string {
+  return clipFilename(clip.title, motionName(clip.motion), clip.createdAt, ext);
 }

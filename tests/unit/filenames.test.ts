@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipFilename, isoDay, sanitizeFilePart } from '@/lib/store/filenames';
+import { clipFilename, fileNameFor, isoDay, sanitizeFilePart } from '@/lib/store/filenames';
 
 const day = new Date(2026, 10, 5, 14, 30); // 5 Nov 2026, local time
 
@@ -53,5 +53,15 @@ describe('clipFilename', () => {
     const n = clipFilename('a'.repeat(500), 'Gentle life', day);
     expect(n.length).toBeLessThan(130);
     expect(n.endsWith(' - Gentle life - 2026-11-05.mp4')).toBe(true);
+  });
+});
+
+describe('fileNameFor', () => {
+  it('gives a clip and each of its exports the same stem, named by preset or driver', () => {
+    const clip = { title: 'Mona Lisa', motion: { preset: 'smile' as const }, createdAt: day.getTime() };
+    expect(fileNameFor(clip)).toBe('Mona Lisa - Smile - 2026-11-05.mp4');
+    expect(fileNameFor(clip, 'gif')).toBe('Mona Lisa - Smile - 2026-11-05.gif');
+    const driven = { ...clip, motion: { preset: 'gentle-life' as const, driver: { id: 'd1', title: 'me/webcam: take 2', kind: 'webcam' as const } } };
+    expect(fileNameFor(driven, 'webp')).toBe('Mona Lisa - driven by me webcam take 2 - 2026-11-05.webp');
   });
 });
