@@ -36,6 +36,8 @@ export interface DriverPickerProps {
   startWithWebcam?: boolean;
   /** A sentence from outside (a page video that could not be used). */
   error?: string | null;
+  /** Changes when a driver arrives from elsewhere (a page video, a recording made in the tab). */
+  arrivedAt?: number;
 }
 
 export function DriverPicker(props: DriverPickerProps) {
@@ -45,6 +47,12 @@ export function DriverPicker(props: DriverPickerProps) {
   const [webcam, setWebcam] = useState(!!props.startWithWebcam);
   const [preview, setPreview] = useState('');
   const [duration, setDuration] = useState<number | null>(null);
+
+  // A driver from elsewhere replaces a recorder left open here (the camera refused in the side
+  // panel, then the recording made in a tab).
+  useEffect(() => {
+    if (props.arrivedAt) setWebcam(false);
+  }, [props.arrivedAt]);
 
   useEffect(() => {
     if (!driver) return;

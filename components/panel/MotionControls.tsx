@@ -30,6 +30,8 @@ export function MotionControls(props: MotionControlsProps) {
   const [source, setSource] = useState<'preset' | 'video'>(initial.driver || startWithWebcam ? 'video' : 'preset');
   const [driver, setDriver] = useState<DriverRecord | null>(null);
   const [driverError, setDriverError] = useState<string | null>(null);
+  /** When a driver last arrived from elsewhere (a page video, a recording made in the tab). */
+  const [driverArrivedAt, setDriverArrivedAt] = useState(0);
   // A different clip shown: start again from its settings.
   useEffect(() => {
     setPreset(initial.preset);
@@ -55,12 +57,14 @@ export function MotionControls(props: MotionControlsProps) {
       if (d) {
         setDriverError(null);
         setDriver(d);
+        setDriverArrivedAt(r.at);
       }
     };
     const onChanged = (changes: Record<string, chrome.storage.StorageChange>) => {
       if (changes[DRIVER_REQUEST_KEY]?.newValue) void take(changes[DRIVER_REQUEST_KEY].newValue as DriverRequest);
     };
-    void chrome.storage.session.get(DRIVER_REQUEST_KEY).then((v) => take(v[DRIVER_REQUEST_KEY] as DriverRequest | undefined), () => undefined);
+    // The recording tab was opened to record: an earlier request must not replace its recorder.
+    if (!startWithWebcam) void chrome.storage.session.get(DRIVER_REQUEST_KEY).then((v) => take(v[DRIVER_REQUEST_KEY] as DriverRequest | undefined), () => undefined);
     chrome.storage.session.onChanged.addListener(onChanged);
     return () => chrome.storage.session.onChanged.removeListener(onChanged);
   }, []);
@@ -95,7 +99,7 @@ export function MotionControls(props: MotionControlsProps) {
           <p class="help" style={{ margin: '4px 0' }}>
             The portrait keeps its own face and borrows only the movement: head turns, expressions, gaze and blinks, relative to the video's first calm moment.
           </p>
-          <DriverPicker driver={driver} onChange={(d) => { setDriverError(null); setDriver(d); }} startWithWebcam={startWithWebcam} error={driverError} />
+          <DriverPicker driver={driver} onChange={(d) => { setDriverError(null); setDriver(d); }} startWithWebcam={startWithWebcam} arrivedAt={driverArrivedAt} error={driverError} />
         </>
       )}
       <label style={{ ...row, display: driven ? 'none' : row.display }}>

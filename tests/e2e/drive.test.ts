@@ -2,11 +2,11 @@
 // clip), and a video without a face. The round trip renders a clip of one portrait with a known
 // preset, uses it as the driver of another portrait, and compares the motion re-detected on both by
 // an independent FaceLandmarker (the quality harness's re-detector).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { TRAINED_ALGORITHMIC_MEDIA } from '@/lib/provenance/manifest';
@@ -50,9 +50,12 @@ let redetector: Redetector;
 beforeAll(async () => {
   site = await startSite();
   b = await launchWithExtension({
-    args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${FAKE_CAMERA}`],
+    args: ['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${FAKE_CAMERA}`],
   });
   ext = await openExtensionPage(b, 'sidepanel.html');
+  // Camera and microphone allowed for Sfumato, as after the person said yes once (headless Chromium
+  // refuses a prompt); the refused-camera test takes the camera back.
+  await setMediaPermission('granted');
   redetector = await startRedetector(b.context);
 });
 afterAll(async () => {
@@ -60,6 +63,13 @@ afterAll(async () => {
   await b?.close();
   await site?.close();
 });
+
+/** Permission overrides last as long as the DevTools session that set them: one for the whole file. */
+let permissions: CDPSession | undefined;
+async function setMediaPermission(setting: 'granted' | 'denied', names = ['camera', 'microphone']) {
+  permissions ??= await b.context.newCDPSession(ext);
+  for (const name of names) await permissions.send('Browser.setPermission', { permission: { name }, setting, origin: `chrome-extension://${b.extensionId}` });
+}
 
 /** Stored clips without their bytes (cheap to poll). */
 async function clipList(): Promise<Array<{ id: string; createdAt: number; preset: string; driver: string | null }>> {
@@ -305,6 +315,84 @@ describe('Drive a portrait with a real face', () => {
     const m = store.manifests[store.active_manifest];
     expect(m.ingredients.some((i: any) => /Webcam recording/.test(i.title) && i.relationship === 'inputTo')).toBe(true);
     results.webcam = { durationS: clip.durationS, audio: codec, coverage: clip.driverCoverage };
+    writeFileSync(join(ARTIFACTS, 'drive-roundtrip.json'), JSON.stringify(results, null, 1));
+  });
+
+  it('camera refused in the side panel: a sentence, and "Record in a tab" records there and hands the recording back', async () => {
+    expect(portraitClipId).toBeDefined();
+    const origin = `chrome-extension://${b.extensionId}`;
+    // Refused as Chrome refuses it in the side panel (which cannot show a permission prompt).
+    await setMediaPermission('denied', ['camera']);
+    const panel = await openStudio(portraitClipId);
+    // Headless Chromium cannot open the real side panel, so the test shows the panel page in a tab;
+    // here it answers "not a tab" as the side panel does. Everything else is the real path.
+    await panel.evaluate(() => {
+      (chrome.tabs as unknown as { getCurrent: () => Promise<undefined> }).getCurrent = async () => undefined;
+    });
+    await panel.click('[data-testid="motion-source-video"]');
+    await panel.click('[data-testid="driver-webcam"]');
+    await panel.click('[data-testid="webcam-start"]');
+    const err = panel.getByTestId('webcam-error');
+    await expect.poll(() => err.innerText().catch(() => ''), { timeout: 15_000 }).toContain(ERROR_SENTENCES['camera-denied']);
+    await shot(panel, 'drive-camera-refused');
+
+    // The person allows the camera in the tab (where Chrome can ask), records there, and the
+    // recording arrives in the side panel as its driver.
+    await setMediaPermission('granted', ['camera']);
+    const opened = b.context.waitForEvent('page');
+    await err.getByRole('button', { name: 'Record in a tab' }).click();
+    const tab = await opened;
+    await tab.waitForLoadState();
+    expect(tab.url()).toBe(`${origin}/sidepanel.html#tab=studio&webcam=1`);
+    await tab.click('[data-testid="webcam-start"]', { timeout: 20_000 });
+    await tab.waitForSelector('[data-testid="webcam"][data-phase="ready"]', { timeout: 20_000 });
+    await tab.click('[data-testid="webcam-record"]');
+    await expect.poll(() => tab.locator('[data-testid="webcam-elapsed"]').innerText(), { timeout: 15_000 }).toMatch(/REC 0:0[2-9]/);
+    await tab.click('[data-testid="webcam-stop"]');
+    await tab.waitForSelector('[data-testid="driver-chosen"]', { timeout: 20_000 });
+    const recordedId = await tab.locator('[data-testid="driver-chosen"]').getAttribute('data-driver-id');
+    await expect.poll(() => panel.locator('[data-testid="driver-chosen"]').getAttribute('data-driver-id').catch(() => null), { timeout: 15_000 }).toBe(recordedId);
+    expect(await panel.locator('[data-testid="driver-chosen"]').innerText()).toMatch(/Webcam recording/);
+    await shot(panel, 'drive-camera-recorded-in-tab');
+    await tab.close();
+    await panel.close();
+  });
+
+  it('a video file with AAC sound drives the portrait, and the sound goes into the clip', async () => {
+    expect(driverClip).toBeDefined();
+    const mp4 = join(TMP, 'driver.mp4');
+    writeFileSync(mp4, driverClip.mp4);
+    const withAac = join(TMP, 'driver-aac.mp4');
+    // A 330 Hz tone as the driver's sound, AAC-LC as most phone and camera videos carry.
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', mp4, '-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=48000:duration=10', '-map', '0:v', '-map', '1:a', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '96k', '-shortest', withAac]);
+    expect(execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', withAac]).toString().trim()).toBe('aac');
+    const panel = await openStudio(portraitClipId);
+    await panel.click('[data-testid="motion-source-video"]');
+    await panel.locator('[data-testid="driver-file"]').setInputFiles({ name: 'vigee-talk-aac.mp4', mimeType: 'video/mp4', buffer: readFileSync(withAac) });
+    await expect.poll(() => panel.locator('[data-testid="driver-chosen"]').innerText().catch(() => '')).toMatch(/vigee-talk-aac\.mp4/);
+    const since = Date.now();
+    await panel.click('[data-testid="motion-regenerate"]');
+    const r = await nextClip(panel, since);
+    expect('id' in r, 'error' in r ? r.error : '').toBe(true);
+    await panel.close();
+    const clip = await clipById((r as { id: string }).id);
+    expect(clip.motion.driver).toMatchObject({ title: 'vigee-talk-aac.mp4', kind: 'file' });
+    // The tone, re-encoded (this Chromium has no AAC encoder, so Opus), as long as the clip and audible.
+    const codec = await hasAudioTrack(clip.mp4);
+    expect(codec).toMatch(/aac|opus/);
+    expect(clip.audio).toBe(codec);
+    const out = join(TMP, 'driven-aac.mp4');
+    writeFileSync(out, clip.mp4);
+    const audioS = Number(execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=duration', '-of', 'csv=p=0', out]).toString().trim());
+    expect(Math.abs(audioS - clip.durationS)).toBeLessThan(0.15);
+    // volumedetect reports on stderr.
+    const stats = spawnSync('ffmpeg', ['-hide_banner', '-i', out, '-map', '0:a', '-af', 'volumedetect', '-f', 'null', '-']).stderr.toString();
+    const meanDb = Number(/mean_volume: (-?[\d.]+) dB/.exec(stats)?.[1]);
+    expect(meanDb).toBeGreaterThan(-30);
+    const { state, failures } = await readC2paInNode(clip.mp4, 'video/mp4');
+    expect(state).toBe('Valid');
+    expect(failures.filter((f) => f !== 'signingCredential.untrusted')).toEqual([]);
+    results.aacDriver = { audio: codec, audioS, meanDb };
     writeFileSync(join(ARTIFACTS, 'drive-roundtrip.json'), JSON.stringify(results, null, 1));
   });
 
