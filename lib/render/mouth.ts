@@ -83,8 +83,11 @@ function cavityCache(rig: Rig): CavityCache {
 export function mouthCavity(rig: Rig, positions: ArrayLike<number>, out: Float32Array): number {
   const c = cavityCache(rig);
   columnOpenings(positions, c.downX, c.downY, c.open);
+  // The rig decides which side of the seam a landmark is on by where it lies, not by its name
+  // (pose.ts applyJaw): where the detector put the inner lips crossed, the "upper" landmark drops
+  // with the jaw. So each column's top and bottom are taken from where they are now.
   let grown = 0;
-  for (let k = 0; k < NU; k++) grown = Math.max(grown, c.open[k]! - c.restOpen[k]!);
+  for (let k = 0; k < NU; k++) grown = Math.max(grown, Math.abs(c.open[k]!) - Math.abs(c.restOpen[k]!));
   const alpha = smoothstep(0.004, 0.03, grown / c.mouthW);
   const put = (slot: number, lmIdx: number, u: number, dUp: number, dLo: number) => {
     const o = slot * CAVITY_STRIDE;
@@ -98,9 +101,10 @@ export function mouthCavity(rig: Rig, positions: ArrayLike<number>, out: Float32
   put(1 + NU, INNER_CORNER_LEFT, 1, 0, 0);
   for (let k = 0; k < NU; k++) {
     const u = -1 + (2 * (k + 1)) / (NU + 1);
-    const h = Math.max(0, c.open[k]!);
-    put(1 + k, INNER_LIP_UPPER[k]!, u, 0, h);
-    put(2 + NU + k, INNER_LIP_LOWER[k]!, u, h, 0);
+    const crossed = c.open[k]! < 0;
+    const h = Math.abs(c.open[k]!);
+    put(1 + k, crossed ? INNER_LIP_LOWER[k]! : INNER_LIP_UPPER[k]!, u, 0, h);
+    put(2 + NU + k, crossed ? INNER_LIP_UPPER[k]! : INNER_LIP_LOWER[k]!, u, h, 0);
   }
   return alpha;
 }

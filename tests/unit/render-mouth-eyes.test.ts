@@ -31,6 +31,35 @@ describe('strip topology', () => {
   });
 });
 
+describe('inner lips detected crossed (as on Descartes: "upper" landmarks a fraction of a pixel below the "lower" ones)', () => {
+  const { face, w, h } = Object.values(FACES)[0]!;
+  const crossed = { ...face, landmarks: Float32Array.from(face.landmarks) };
+  INNER_LIP_UPPER.forEach((a, k) => {
+    const b = INNER_LIP_LOWER[k]!;
+    const L = crossed.landmarks;
+    const y = (L[a * 3 + 1]! + L[b * 3 + 1]!) / 2;
+    // Alternate columns crossed and not, as the detector left them.
+    L[a * 3 + 1] = y + (k % 2 ? 0.15 : -0.15);
+    L[b * 3 + 1] = y - (k % 2 ? 0.15 : -0.15);
+  });
+  const rig = buildRig(crossed, w, h);
+
+  it('still opens the whole cavity when the jaw drops: every column spans the posed gap, top above bottom', () => {
+    const p = poseRig(rig, { ...rest(), expressions: { jawOpen: 0.6 } });
+    const v = new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE);
+    expect(mouthCavity(rig, p, v)).toBe(1);
+    const NU = INNER_LIP_UPPER.length;
+    const drop = Math.max(p[14 * 2 + 1]! - rig.rest[14 * 2 + 1]!, p[13 * 2 + 1]! - rig.rest[13 * 2 + 1]!);
+    for (let k = 1; k < NU - 1; k++) {
+      const top = (1 + k) * CAVITY_STRIDE;
+      const bot = (2 + NU + k) * CAVITY_STRIDE;
+      expect(v[bot + 1]! - v[top + 1]!).toBeGreaterThan(0.4 * drop);
+      expect(v[top + 4]).toBeCloseTo(v[bot + 1]! - v[top + 1]!, 0);
+      expect(v[bot + 3]).toBeCloseTo(v[top + 4]!, 5);
+    }
+  });
+});
+
 describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name, { face, w, h }) => {
   const rig = buildRig(face, w, h);
   const hf = headFrame(face);
