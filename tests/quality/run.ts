@@ -42,6 +42,8 @@ interface ClipMetrics {
   continuity: number;
   akd: number | null;
   akdRest: number | null;
+  /** AKD of the motion alone: the re-detector's own offset at t = 0 taken out of every frame. */
+  akdMotion: number | null;
   fidelity: Partial<Record<Channel, number | null>>;
   blinks: { planned: number; detected: number; byBlendshape?: number };
   ssim: number | null;
@@ -81,6 +83,20 @@ function metrics(fixture: string, clip: ClipData): ClipMetrics {
     return (s / 478) * k;
   };
   const akds = det.map(akdOf);
+  // FOMM's AKD runs one detector on both videos, so a detector's fixed offset on a face cancels out;
+  // here the intended positions come from the (tiled, full-resolution) detection the engine used, so
+  // the same cancellation needs the re-detector's own rest landmarks: error of (det_t - det_0) against
+  // (intended_t - intended_0).
+  const F0 = F[0]?.detected ? F[0] : null;
+  const akdMotionOf = (f: FrameData) => {
+    let s = 0;
+    for (let i = 0; i < 478; i++) {
+      const ex = f.detected![i * 2]! - F0!.detected![i * 2]! - (f.intended[i * 2]! - F0!.intended[i * 2]!);
+      const ey = f.detected![i * 2 + 1]! - F0!.detected![i * 2 + 1]! - (f.intended[i * 2 + 1]! - F0!.intended[i * 2 + 1]!);
+      s += Math.hypot(ex, ey);
+    }
+    return (s / 478) * k;
+  };
   const fidelity: Partial<Record<Channel, number | null>> = {};
   const intendedOf = (f: FrameData, c: Channel) => f.intendedPose[c];
   const detectedOf = (f: FrameData, c: Channel): number | null => channelOf(f.blend, f.matrix, c);
@@ -144,6 +160,7 @@ function metrics(fixture: string, clip: ClipData): ClipMetrics {
     continuity: det.length / F.length,
     akd: mean(akds),
     akdRest: F[0]?.detected ? akdOf(F[0]) : null,
+    akdMotion: F0 ? mean(det.filter((f) => f !== F0).map(akdMotionOf)) : null,
     fidelity,
     blinks: { planned, detected: found, byBlendshape: foundByBlend },
     ssim: mean(ss),
@@ -271,7 +288,7 @@ async function main(): Promise<void> {
       all.push(m);
       const fid = Object.entries(m.fidelity).map(([c, v]) => `${c} ${v === null || v === undefined ? '–' : v.toFixed(2)}`).join(', ');
       console.log(
-        `${name} ${preset}: cont ${(m.continuity * 100).toFixed(0)}% akd ${m.akd?.toFixed(2)} (rest ${m.akdRest?.toFixed(2)}) fid [${fid}] blinks ${m.blinks.detected}/${m.blinks.planned} ssim ${m.ssim?.toFixed(4)} jitter ${m.jitter?.toFixed(3)} folds ${m.folds} | ${m.renderMsPerFrame.toFixed(0)}+${m.detectMsPerFrame.toFixed(0)} ms/frame | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+        `${name} ${preset}: cont ${(m.continuity * 100).toFixed(0)}% akd ${m.akd?.toFixed(2)} (rest ${m.akdRest?.toFixed(2)}, motion ${m.akdMotion?.toFixed(2)}) fid [${fid}] blinks ${m.blinks.detected}/${m.blinks.planned} ssim ${m.ssim?.toFixed(4)} jitter ${m.jitter?.toFixed(3)} folds ${m.folds} | ${m.renderMsPerFrame.toFixed(0)}+${m.detectMsPerFrame.toFixed(0)} ms/frame | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
       );
     }
   }
@@ -297,6 +314,7 @@ function writeReport(all: ClipMetrics[], failures: Array<{ fixture: string; erro
     continuityMin: minOf(rows.map((r) => r.continuity)),
     akd: mean(rows.map((r) => r.akd)),
     akdRest: mean(rows.map((r) => r.akdRest)),
+    akdMotion: mean(rows.map((r) => r.akdMotion)),
     fidelity: Object.fromEntries(CHANNELS.map((c) => [c, mean(rows.map((r) => r.fidelity[c]))])) as Record<Channel, number | null>,
     blinkRecall: (() => {
       const p = rows.reduce((s, r) => s + r.blinks.planned, 0);
@@ -313,12 +331,12 @@ function writeReport(all: ClipMetrics[], failures: Array<{ fixture: string; erro
   const byFixture = Object.fromEntries(fixtures.map((x) => [x, summarize(all.filter((r) => r.fixture === x))]));
   writeFileSync(join(OUT, 'quality.json'), JSON.stringify({ run: { ...run, clipS: CLIP_S, analysedFps: FPS, outLong: OUT_LONG, seed: SEED, targets: TARGETS }, overall, byPreset, byFixture, clips: all, failures }, null, 1));
 
-  const head = '| | clips | continuity | AKD px@256 (rest) | blink r | jaw r | smile r | yaw r | pitch r | blink recall | bg SSIM (min) | jitter px@256 | folds |';
-  const sep = '|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const head = '| | clips | continuity | AKD px@256 (rest) | motion AKD | blink r | jaw r | smile r | yaw r | pitch r | blink recall | bg SSIM (min) | jitter px@256 | folds |';
+  const sep = '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const line = (name: string, s: ReturnType<typeof summarize>) =>
-    `| ${name} | ${s.clips} | ${f(s.continuity === null ? null : s.continuity * 100, 1)}% | ${f(s.akd)} (${f(s.akdRest)}) | ${CHANNELS.map((c) => f(s.fidelity[c])).join(' | ')} | ${f(s.blinkRecall === null ? null : s.blinkRecall * 100, 0)}% | ${f(s.ssim, 4)} (${f(s.ssimMin, 4)}) | ${f(s.jitter, 3)} | ${s.folds} |`;
+    `| ${name} | ${s.clips} | ${f(s.continuity === null ? null : s.continuity * 100, 1)}% | ${f(s.akd)} (${f(s.akdRest)}) | ${f(s.akdMotion)} | ${CHANNELS.map((c) => f(s.fidelity[c])).join(' | ')} | ${f(s.blinkRecall === null ? null : s.blinkRecall * 100, 0)}% | ${f(s.ssim, 4)} (${f(s.ssimMin, 4)}) | ${f(s.jitter, 3)} | ${s.folds} |`;
   const clipLine = (r: ClipMetrics) =>
-    `| ${r.fixture} | ${r.preset} | ${f(r.continuity * 100, 0)}% | ${f(r.akd)} (${f(r.akdRest)}) | ${CHANNELS.map((c) => (c in r.fidelity ? f(r.fidelity[c]) : '')).join(' | ')} | ${r.blinks.detected}/${r.blinks.planned} | ${f(r.ssim, 4)} | ${f(r.jitter, 3)} | ${r.folds} |`;
+    `| ${r.fixture} | ${r.preset} | ${f(r.continuity * 100, 0)}% | ${f(r.akd)} (${f(r.akdRest)}) | ${f(r.akdMotion)} | ${CHANNELS.map((c) => (c in r.fidelity ? f(r.fidelity[c]) : '')).join(' | ')} | ${r.blinks.detected}/${r.blinks.planned} | ${f(r.ssim, 4)} | ${f(r.jitter, 3)} | ${r.folds} |`;
   const worst = [...all].sort((a, b) => (b.akd ?? 99) - (a.akd ?? 99)).slice(0, 10);
   const md = [
     '# Animation quality',
@@ -343,19 +361,19 @@ function writeReport(all: ClipMetrics[], failures: Array<{ fixture: string; erro
     '',
     '## Worst 10 clips by AKD',
     '',
-    '| fixture | preset | continuity | AKD (rest) | blink r | jaw r | smile r | yaw r | pitch r | blinks | bg SSIM | jitter | folds |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| fixture | preset | continuity | AKD (rest) | motion AKD | blink r | jaw r | smile r | yaw r | pitch r | blinks | bg SSIM | jitter | folds |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...worst.map(clipLine),
     '',
     '## All clips',
     '',
-    '| fixture | preset | continuity | AKD (rest) | blink r | jaw r | smile r | yaw r | pitch r | blinks | bg SSIM | jitter | folds |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| fixture | preset | continuity | AKD (rest) | motion AKD | blink r | jaw r | smile r | yaw r | pitch r | blinks | bg SSIM | jitter | folds |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...all.map(clipLine),
     '',
     failures.length ? `Failed fixtures: ${failures.map((x) => `${x.fixture} (${x.error})`).join(', ')}` : '',
     '',
-    'Definitions. AKD: mean distance over the 478 landmarks between the intended positions (poseRig output for landmark vertices, the irises shifted by the gaze as drawn, at output scale) and the re-detected ones, with the face box scaled to 256 px; "rest" is the same at t = 0 (the detector\'s own disagreement with the source landmarks, which every frame carries). ' +
+    'Definitions. AKD: mean distance over the 478 landmarks between the intended positions (poseRig output for landmark vertices, the irises shifted by the gaze as drawn, at output scale) and the re-detected ones, with the face box scaled to 256 px; "rest" is the same at t = 0 (the detector\'s own disagreement with the source landmarks, which every frame carries). Motion AKD: the same distance between the re-detected motion (det_t - det_0) and the intended motion (intended_t - intended_0), i.e. with that fixed disagreement taken out, as FOMM\'s AKD (one detector on both videos) has it. ' +
       'Expression r: Pearson correlation between the intended curve and MediaPipe\'s blendshape (eyeBlink mean of both eyes, jawOpen, mouthSmile mean) or the head angle from its facial transformation matrix. ' +
       'Blink recall: at each planned blink\'s closed instant the detected eyeBlink exceeds the open-eye median by >= 0.2, or the re-detected lid aperture (upper to lower lid landmarks over eye width, both eyes) is at most half its open-eye median (the blendshape alone: "by blendshape" in quality.json). ' +
       'Background SSIM: 8x8 windows (stride 4) wholly outside the head region (triangles with any head-following vertex, dilated by 1.5 % of the width), every 3rd analysed frame, against the source at output size. ' +
