@@ -79,7 +79,7 @@ function makeCanvas(w: number, h: number): AnyCanvas {
 }
 
 /** Yield to the event loop without timers (timers are throttled in hidden/offscreen documents). */
-function yieldTask(): Promise<void> {
+export function yieldTask(): Promise<void> {
   if (typeof MessageChannel === 'undefined') return Promise.resolve();
   return new Promise((resolve) => {
     const ch = new MessageChannel();

@@ -7,6 +7,7 @@
 import { FaceLandmarker, FilesetResolver, type FaceLandmarkerResult } from '@mediapipe/tasks-vision';
 import { ALL_FORMATS, BlobSource, CanvasSink, Input } from 'mediabunny';
 import { SfumatoError } from '../messages/errors';
+import { yieldTask } from './detect';
 import { MAX_DURATION_S } from '../motion/curves';
 import type { DriverFace, DriverSample, DriverTrack } from '../motion/retarget';
 
@@ -105,18 +106,6 @@ function faceOf(result: FaceLandmarkerResult, w: number, h: number, crop: Crop =
     w: b.x1 - b.x0,
     h: b.y1 - b.y0,
   };
-}
-
-/** Yield to the event loop without timers (timers are throttled in hidden/offscreen documents). */
-function yieldTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      resolve();
-    };
-    ch.port2.postMessage(0);
-  });
 }
 
 async function jpegOf(canvas: OffscreenCanvas | HTMLCanvasElement, longSide: number): Promise<Uint8Array> {

@@ -10,7 +10,7 @@ import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from '.
 import { startSite, type TestSite } from './support/server';
 import { animateTarget, openSingle } from './support/animate';
 import { readStoredClips, type StoredClip } from './support/clips';
-import { readC2paInNode } from './support/c2pa-node';
+import { readC2paInNode, readRootPem } from './support/c2pa-node';
 import { decodeFrames } from './support/clips';
 import { inspectFiles } from './support/inspect';
 import { detectWatermark } from '@/lib/watermark/detect';
@@ -29,24 +29,6 @@ let b: ExtensionBrowser;
 let ext: Page;
 let clip: StoredClip;
 let rootPem: string;
-
-async function readRootPem(page: Page): Promise<string> {
-  const b64 = await page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((res, rej) => {
-      const r = indexedDB.open('sfumato-identity');
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    const store = db.objectStoreNames[0]!;
-    const all = await new Promise<any[]>((res) => {
-      const r = db.transaction(store).objectStore(store).getAll();
-      r.onsuccess = () => res(r.result);
-    });
-    const der = new Uint8Array(all[0].rootDer);
-    return btoa(String.fromCharCode(...der));
-  });
-  return `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
-}
 
 const find = (hay: Uint8Array, needle: number[] | string, from = 0) => {
   const n = typeof needle === 'string' ? [...needle].map((c) => c.charCodeAt(0)) : needle;

@@ -15,7 +15,7 @@ import { detectWatermark } from '@/lib/watermark/detect';
 import { CORNERS, type Corner } from '@/lib/watermark/label';
 import { clipIdToPayload } from '@/lib/watermark/payload';
 import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
-import { readC2paInNode } from './support/c2pa-node';
+import { readC2paInNode, readRootPem } from './support/c2pa-node';
 import { animateTarget, openSingle } from './support/animate';
 import { readStoredClips, type StoredClip } from './support/clips';
 import { looksLikeLabel, probeLabel } from './support/label';
@@ -37,24 +37,6 @@ let rootPem: string;
 let mp4Corner: Corner;
 /** What each path handed out, for the summary printed at the end. */
 const measured: Record<string, unknown>[] = [];
-
-async function readRootPem(page: Page): Promise<string> {
-  const b64 = await page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((res, rej) => {
-      const r = indexedDB.open('sfumato-identity');
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    const store = db.objectStoreNames[0]!;
-    const all = await new Promise<any[]>((res) => {
-      const r = db.transaction(store).objectStore(store).getAll();
-      r.onsuccess = () => res(r.result);
-    });
-    db.close();
-    return btoa(String.fromCharCode(...new Uint8Array(all[0].rootDer)));
-  });
-  return `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
-}
 
 interface Frames {
   width: number;

@@ -9,7 +9,7 @@
 // renders those poses on the first fixture into bench-results/peek-N.png (QUALITY_PEEK_ZOOM crop size,
 // QUALITY_PEEK_AT centre landmark, QUALITY_PEEK_CPU=1 for the CPU renderer). QUALITY_SPEED=1: render
 // timings on the first fixture.
-import { build } from 'esbuild';
+import { bundleForBrowser } from '../support/browser-bundle';
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
@@ -177,17 +177,7 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/
 async function main(): Promise<void> {
   const t0 = Date.now();
   if (!existsSync(MODEL)) execSync('npm run models', { cwd: ROOT, stdio: 'inherit' });
-  const bundle = await build({
-    entryPoints: [join(import.meta.dirname, 'harness-entry.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    write: false,
-    logLevel: 'warning',
-    alias: { '@': ROOT },
-  });
-  const js = bundle.outputFiles[0]!.contents;
+  const js = await bundleForBrowser(join(import.meta.dirname, 'harness-entry.ts'));
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (body: Buffer | Uint8Array | string, type: string) => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { initSync, WasmReader } from '@contentauth/c2pa-wasm';
+import type { Page } from 'playwright-core';
 
 /**
  * c2pa-wasm reads a Blob with FileReaderSync, which only exists in browser workers. In Node a
@@ -59,4 +60,23 @@ export async function readC2paInNode(bytes: Uint8Array, format: string, trustAnc
   } catch (e) {
     return { state: null, failures: [], successes: [], store: null, error: String(e) };
   }
+}
+
+/** This profile's local root certificate (PEM), read from the extension's identity store through one of its pages. */
+export async function readRootPem(extPage: Page): Promise<string> {
+  const b64 = await extPage.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open('sfumato-identity');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const store = db.objectStoreNames[0]!;
+    const all = await new Promise<Array<{ rootDer: ArrayBuffer | Uint8Array }>>((res) => {
+      const r = db.transaction(store).objectStore(store).getAll();
+      r.onsuccess = () => res(r.result);
+    });
+    db.close();
+    return btoa(String.fromCharCode(...new Uint8Array(all[0]!.rootDer)));
+  });
+  return `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
 }

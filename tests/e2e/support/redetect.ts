@@ -1,7 +1,7 @@
 // Node side of the independent re-detection used by the driving-video test: serves the bundled
 // redetect-entry.ts, MediaPipe's wasm, the model and the clips to analyse on 127.0.0.1, and runs
 // the analysis in a plain page of the test browser (not inside the extension).
-import { build } from 'esbuild';
+import { bundleForBrowser } from '../../support/browser-bundle';
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
@@ -19,17 +19,7 @@ export interface Redetector {
 }
 
 export async function startRedetector(context: BrowserContext): Promise<Redetector> {
-  const bundle = await build({
-    entryPoints: [join(import.meta.dirname, 'redetect-entry.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    write: false,
-    logLevel: 'warning',
-    alias: { '@': ROOT },
-  });
-  const js = bundle.outputFiles[0]!.contents;
+  const js = await bundleForBrowser(join(import.meta.dirname, 'redetect-entry.ts'));
   const clips = new Map<string, Uint8Array>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
