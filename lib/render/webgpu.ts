@@ -196,89 +196,19 @@ export async function createWebGpuRenderer(
   // Mouth cavity: a small dynamic mesh between the inner lips, drawn over the warped image.
   const cavVerts = new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE);
   const cavBuf = device.createBuffer({ size: cavVerts.byteLength, usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST });
-  const cavIdx = device.createBuffer({ size: Math.ceil((CAVITY_TRIANGLES.byteLength) / 4) * 4, usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST });
-  {
-    const padded = new Uint16Array(Math.ceil(CAVITY_TRIANGLES.length / 2) * 2);
-    padded.set(CAVITY_TRIANGLES);
-    device.queue.writeBuffer(cavIdx, 0, padded);
-  }
+  const cavIdx = indexBuffer16(device, CAVITY_TRIANGLES);
   const cavUni = device.createBuffer({ size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   const cavUniData = new Float32Array([
     rig.width, rig.height, outWidth / rig.width, 0,
     style.lip[0], style.lip[1], style.lip[2], style.mouthW,
     style.skin[0], style.skin[1], style.skin[2], 0,
   ]);
-  const cavModule = device.createShaderModule({ code: CAVITY_WGSL });
-  const cavPipeline = device.createRenderPipeline({
-    layout: 'auto',
-    vertex: {
-      module: cavModule,
-      entryPoint: 'vs',
-      buffers: [
-        {
-          arrayStride: CAVITY_STRIDE * 4,
-          attributes: [
-            { shaderLocation: 0, offset: 0, format: 'float32x2' },
-            { shaderLocation: 1, offset: 8, format: 'float32x3' },
-          ],
-        },
-      ],
-    },
-    fragment: {
-      module: cavModule,
-      entryPoint: 'fs',
-      targets: [
-        {
-          format,
-          blend: {
-            color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-          },
-        },
-      ],
-    },
-    primitive: { topology: 'triangle-list', cullMode: 'none' },
-  });
+  const cavPipeline = stripPipeline(device, CAVITY_WGSL, format);
   const cavBind = device.createBindGroup({ layout: cavPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: cavUni } }] });
 
   // Closed eyelids: one strip per eye, painted over the eye opening as a blink shuts it (lids.ts).
-  const lidModule = device.createShaderModule({ code: LID_WGSL });
-  const lidPipeline = device.createRenderPipeline({
-    layout: 'auto',
-    vertex: {
-      module: lidModule,
-      entryPoint: 'vs',
-      buffers: [
-        {
-          arrayStride: CAVITY_STRIDE * 4,
-          attributes: [
-            { shaderLocation: 0, offset: 0, format: 'float32x2' },
-            { shaderLocation: 1, offset: 8, format: 'float32x3' },
-          ],
-        },
-      ],
-    },
-    fragment: {
-      module: lidModule,
-      entryPoint: 'fs',
-      targets: [
-        {
-          format,
-          blend: {
-            color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-          },
-        },
-      ],
-    },
-    primitive: { topology: 'triangle-list', cullMode: 'none' },
-  });
-  const lidIdx = device.createBuffer({ size: Math.ceil(LID_TRIANGLES.byteLength / 4) * 4, usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST });
-  {
-    const padded = new Uint16Array(Math.ceil(LID_TRIANGLES.length / 2) * 2);
-    padded.set(LID_TRIANGLES);
-    device.queue.writeBuffer(lidIdx, 0, padded);
-  }
+  const lidPipeline = stripPipeline(device, LID_WGSL, format);
+  const lidIdx = indexBuffer16(device, LID_TRIANGLES);
   const lidEyes = EYES.map((_, eye) => {
     const verts = new Float32Array(LID_VERTEX_COUNT * CAVITY_STRIDE);
     const buf = device.createBuffer({ size: verts.byteLength, usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST });
@@ -442,4 +372,51 @@ function uploadRgba(device: GPUDevice, img: ImageData): GPUTexture {
   });
   device.queue.writeTexture({ texture: tex }, img.data, { bytesPerRow: img.width * 4, rowsPerImage: img.height }, [img.width, img.height]);
   return tex;
+}
+
+/** A 16-bit index buffer holding `indices` (padded to the 4-byte multiple writeBuffer needs). */
+function indexBuffer16(device: GPUDevice, indices: Uint16Array): GPUBuffer {
+  const padded = new Uint16Array(Math.ceil(indices.length / 2) * 2);
+  padded.set(indices);
+  const buf = device.createBuffer({ size: padded.byteLength, usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(buf, 0, padded);
+  return buf;
+}
+
+/**
+ * The pipeline of a strip painted over the mesh (the mouth cavity, the closed lids): vertices of
+ * CAVITY_STRIDE floats (position, then u and the two distances), alpha-blended onto the frame.
+ */
+function stripPipeline(device: GPUDevice, wgsl: string, format: GPUTextureFormat): GPURenderPipeline {
+  const module = device.createShaderModule({ code: wgsl });
+  return device.createRenderPipeline({
+    layout: 'auto',
+    vertex: {
+      module,
+      entryPoint: 'vs',
+      buffers: [
+        {
+          arrayStride: CAVITY_STRIDE * 4,
+          attributes: [
+            { shaderLocation: 0, offset: 0, format: 'float32x2' },
+            { shaderLocation: 1, offset: 8, format: 'float32x3' },
+          ],
+        },
+      ],
+    },
+    fragment: {
+      module,
+      entryPoint: 'fs',
+      targets: [
+        {
+          format,
+          blend: {
+            color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+          },
+        },
+      ],
+    },
+    primitive: { topology: 'triangle-list', cullMode: 'none' },
+  });
 }
