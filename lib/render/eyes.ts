@@ -8,7 +8,7 @@
 // the eye from corner A to corner B, v down), in source px. The same maths runs in WGSL (shaders.ts,
 // EYES_WGSL inside MESH_WGSL) and on the CPU (shadeEyePixel, via rasterizeMesh's `post`).
 import type { ExpressionName, PoseParams, Rig } from './types';
-import { EYES } from './lids';
+import { EYES, eyeAxes, type EyeAxes } from './lids';
 import type { EyeIndices } from './landmarks';
 import { sampleBilinear, type PixelPost, type RgbaImage } from './raster';
 
@@ -25,14 +25,7 @@ export const EYES_UNIFORM_FLOATS = EYES.length * EYE_SLOTS * 4;
 const IRIS_GROW = 1.2;
 
 /** Static geometry of one eye (rest shape), in source px. */
-export interface EyeGeometry {
-  ox: number;
-  oy: number;
-  ux: number;
-  uy: number;
-  vx: number;
-  vy: number;
-  width: number;
+export interface EyeGeometry extends EyeAxes {
   /** The iris centre landmark (468 or 473; 1-4 after it are its ring). */
   iris: number;
   /** Iris centre (eye frame) and half axes along u and v. */
@@ -64,21 +57,7 @@ function interpSorted(us: number[], vs: number[], u: number): number {
 }
 
 function geometryOf(L: ArrayLike<number>, e: EyeIndices): EyeGeometry {
-  const ax = L[e.cornerA * 3]!, ay = L[e.cornerA * 3 + 1]!;
-  const bx = L[e.cornerB * 3]!, by = L[e.cornerB * 3 + 1]!;
-  const width = Math.max(1, Math.hypot(bx - ax, by - ay));
-  const ux = (bx - ax) / width, uy = (by - ay) / width;
-  let vx = -uy, vy = ux;
-  const ox = (ax + bx) / 2, oy = (ay + by) / 2;
-  let s = 0;
-  for (let k = 0; k < e.upper.length; k++) {
-    const a = e.upper[k]!, b = e.lower[k]!;
-    s += (L[b * 3]! - L[a * 3]!) * vx + (L[b * 3 + 1]! - L[a * 3 + 1]!) * vy;
-  }
-  if (s < 0) {
-    vx = -vx;
-    vy = -vy;
-  }
+  const { ox, oy, ux, uy, vx, vy, width } = eyeAxes(L, e);
   const local = (i: number): [number, number] => {
     const x = L[i * 3]! - ox, y = L[i * 3 + 1]! - oy;
     return [x * ux + y * uy, x * vx + y * vy];

@@ -43,26 +43,34 @@ interface LidCache {
 }
 const caches = new WeakMap<Rig, LidCache>();
 
-function eyeAxes(rig: Rig, e: EyeIndices): { w: number; dx: number; dy: number } {
-  const L = rig.face.landmarks;
-  let ux = L[e.cornerB * 3]! - L[e.cornerA * 3]!;
-  let uy = L[e.cornerB * 3 + 1]! - L[e.cornerA * 3 + 1]!;
-  const w = Math.max(1, Math.hypot(ux, uy));
-  ux /= w;
-  uy /= w;
-  // Down = u rotated +90 degrees, flipped if the upper lid is below it (upside-down faces).
-  let dx = -uy;
-  let dy = ux;
+/** An eye's own frame, source px: origin between the corners, u from corner A to B, v towards the lower lid (also on upside-down faces). */
+export interface EyeAxes {
+  ox: number;
+  oy: number;
+  ux: number;
+  uy: number;
+  vx: number;
+  vy: number;
+  width: number;
+}
+
+export function eyeAxes(L: ArrayLike<number>, e: EyeIndices): EyeAxes {
+  const ax = L[e.cornerA * 3]!, ay = L[e.cornerA * 3 + 1]!;
+  const bx = L[e.cornerB * 3]!, by = L[e.cornerB * 3 + 1]!;
+  const width = Math.max(1, Math.hypot(bx - ax, by - ay));
+  const ux = (bx - ax) / width, uy = (by - ay) / width;
+  // v = u rotated +90 degrees, flipped if the upper lid is below it.
+  let vx = -uy, vy = ux;
   let s = 0;
-  for (let k = 0; k < NE; k++) {
+  for (let k = 0; k < e.upper.length; k++) {
     const a = e.upper[k]!, b = e.lower[k]!;
-    s += (L[b * 3]! - L[a * 3]!) * dx + (L[b * 3 + 1]! - L[a * 3 + 1]!) * dy;
+    s += (L[b * 3]! - L[a * 3]!) * vx + (L[b * 3 + 1]! - L[a * 3 + 1]!) * vy;
   }
   if (s < 0) {
-    dx = -dx;
-    dy = -dy;
+    vx = -vx;
+    vy = -vy;
   }
-  return { w, dx, dy };
+  return { ox: (ax + bx) / 2, oy: (ay + by) / 2, ux, uy, vx, vy, width };
 }
 
 function openings(pos: ArrayLike<number>, e: EyeIndices, dx: number, dy: number, out: Float64Array): void {
@@ -75,13 +83,13 @@ function openings(pos: ArrayLike<number>, e: EyeIndices, dx: number, dy: number,
 function lidCache(rig: Rig): LidCache {
   let c = caches.get(rig);
   if (c) return c;
-  const axes = EYES.map((e) => eyeAxes(rig, e));
+  const axes = EYES.map((e) => eyeAxes(rig.face.landmarks, e));
   const restOpen = EYES.map((e, i) => {
     const o = new Float64Array(NE);
-    openings(rig.rest, e, axes[i]!.dx, axes[i]!.dy, o);
+    openings(rig.rest, e, axes[i]!.vx, axes[i]!.vy, o);
     return o;
   });
-  c = { width: axes.map((a) => a.w), downX: axes.map((a) => a.dx), downY: axes.map((a) => a.dy), restOpen, open: new Float64Array(NE) };
+  c = { width: axes.map((a) => a.width), downX: axes.map((a) => a.vx), downY: axes.map((a) => a.vy), restOpen, open: new Float64Array(NE) };
   caches.set(rig, c);
   return c;
 }
@@ -155,7 +163,7 @@ export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: numbe
   const lid: Array<[number, number, number]> = [];
   const eyeW: number[] = [];
   for (const e of EYES) {
-    const { w, dx, dy } = eyeAxes(rig, e);
+    const { width: w, vx: dx, vy: dy } = eyeAxes(L, e);
     const samples: Array<[number, number, number]> = [];
     for (const i of e.upper.slice(1, -1)) {
       for (const up of LID_SAMPLE_HEIGHTS) {
