@@ -139,6 +139,26 @@ fn fs(@builtin(position) fc: vec4f) -> @location(0) vec4f {
  * position (source px), cavity coordinate u (-1..1 corner to corner) and the distances (source px)
  * below the upper and above the lower inner lip. Drawn after the mesh with straight-alpha blending.
  */
+/**
+ * Vertex stage of the strips drawn over the mesh (mouth cavity, closed lids): source-px positions
+ * to clip space, the strip coordinates (u and the two distances) passed on. Each shader's uniform
+ * `m` starts with `srcSize`.
+ */
+const STRIP_VERTEX_WGSL = /* wgsl */ `
+struct VsOut {
+  @builtin(position) pos: vec4f,
+  @location(0) uvh: vec3f,
+};
+
+@vertex
+fn vs(@location(0) p: vec2f, @location(1) uvh: vec3f) -> VsOut {
+  var o: VsOut;
+  o.pos = vec4f(p.x / m.srcSize.x * 2.0 - 1.0, 1.0 - p.y / m.srcSize.y * 2.0, 0.0, 1.0);
+  o.uvh = uvh;
+  return o;
+}
+`;
+
 export const CAVITY_WGSL = /* wgsl */ `
 struct Cavity {
   srcSize: vec2f,
@@ -152,19 +172,7 @@ struct Cavity {
 };
 @group(0) @binding(0) var<uniform> m: Cavity;
 
-struct VsOut {
-  @builtin(position) pos: vec4f,
-  @location(0) uvh: vec3f,
-};
-
-@vertex
-fn vs(@location(0) p: vec2f, @location(1) uvh: vec3f) -> VsOut {
-  var o: VsOut;
-  o.pos = vec4f(p.x / m.srcSize.x * 2.0 - 1.0, 1.0 - p.y / m.srcSize.y * 2.0, 0.0, 1.0);
-  o.uvh = uvh;
-  return o;
-}
-
+${STRIP_VERTEX_WGSL}
 fn sstep(e0: f32, e1: f32, x: f32) -> f32 {
   let t = clamp((x - e0) / (e1 - e0), 0.0, 1.0);
   return t * t * (3.0 - 2.0 * t);
@@ -219,19 +227,7 @@ struct Lid {
 };
 @group(0) @binding(0) var<uniform> m: Lid;
 
-struct VsOut {
-  @builtin(position) pos: vec4f,
-  @location(0) uvh: vec3f,
-};
-
-@vertex
-fn vs(@location(0) p: vec2f, @location(1) uvh: vec3f) -> VsOut {
-  var o: VsOut;
-  o.pos = vec4f(p.x / m.srcSize.x * 2.0 - 1.0, 1.0 - p.y / m.srcSize.y * 2.0, 0.0, 1.0);
-  o.uvh = uvh;
-  return o;
-}
-
+${STRIP_VERTEX_WGSL}
 @fragment
 fn fs(i: VsOut) -> @location(0) vec4f {
   let u = i.uvh.x;

@@ -8,6 +8,12 @@ import { CAVITY_STRIDE, CAVITY_TRIANGLES, CAVITY_VERTEX_COUNT, mouthCavity, mout
 import { alphaBox, restUvs, splitTriangles } from './raster';
 import { bitmapPixels, overlayPixels, prefilterSource } from './source';
 
+/** Straight-alpha "over" blending, for everything painted onto the warped frame (strips, the label). */
+const STRAIGHT_ALPHA: GPUBlendState = {
+  color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+  alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+};
+
 export interface WebGpuRendererOptions {
   /** Invisible watermark payload embedded in every frame after the label (see lib/watermark). */
   watermark?: bigint;
@@ -232,10 +238,7 @@ export async function createWebGpuRenderer(
         targets: [
           {
             format,
-            blend: {
-              color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-              alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            },
+            blend: STRAIGHT_ALPHA,
           },
         ],
       },
@@ -410,10 +413,7 @@ function stripPipeline(device: GPUDevice, wgsl: string, format: GPUTextureFormat
       targets: [
         {
           format,
-          blend: {
-            color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-          },
+          blend: STRAIGHT_ALPHA,
         },
       ],
     },
