@@ -5,7 +5,7 @@
 // painted over with lid skin, coloured from the skin above this eye's upper-lid crease, with the
 // lash line along its lower edge. Same strip layout as the
 // mouth cavity (mouth.ts); drawn in WGSL (shaders.ts, LID_WGSL) and on the CPU (rasterizeLid).
-import { CAVITY_STRIDE, rasterizeStrip, sampleMean } from './mouth';
+import { CAVITY_STRIDE, rasterizeStrip, sampleMean, stripTriangles } from './mouth';
 import type { RgbaImage } from './raster';
 import type { ExpressionName, PoseParams, Rig } from './types';
 import { LEFT_EYE, RIGHT_EYE, type EyeIndices } from './landmarks';
@@ -13,14 +13,7 @@ import { LEFT_EYE, RIGHT_EYE, type EyeIndices } from './landmarks';
 const NE = RIGHT_EYE.upper.length;
 /** Vertices per eye: corner A, upper lid (A -> B), corner B, lower lid (A -> B). */
 export const LID_VERTEX_COUNT = 2 * NE + 2;
-export const LID_TRIANGLES: Uint16Array = (() => {
-  const up = (k: number) => 1 + k;
-  const lo = (k: number) => 2 + NE + k;
-  const tris: number[] = [0, up(0), lo(0)];
-  for (let k = 0; k + 1 < NE; k++) tris.push(up(k), up(k + 1), lo(k), lo(k), up(k + 1), lo(k + 1));
-  tris.push(up(NE - 1), 1 + NE, lo(NE - 1));
-  return Uint16Array.from(tris);
-})();
+export const LID_TRIANGLES: Uint16Array = stripTriangles(NE);
 export const EYES: readonly EyeIndices[] = [RIGHT_EYE, LEFT_EYE];
 /** The painted lid's soft top (fading in over this many eye widths) and its reach past the contours. */
 export const LID_FEATHER = 0.03;

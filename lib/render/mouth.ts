@@ -22,15 +22,21 @@ export const CAVITY_VERTEX_COUNT = CAVITY_LANDMARKS.length;
  */
 export const CAVITY_STRIDE = 5;
 
-/** Triangles of the cavity (a strip between the upper and lower inner lip), as cavity vertex indices. */
-export const CAVITY_TRIANGLES: Uint16Array = (() => {
+/**
+ * Triangles of a strip between two contours of `n` points each, closed by a corner at either end,
+ * as vertex indices in the layout: corner A, upper contour (A -> B), corner B, lower contour.
+ */
+export function stripTriangles(n: number): Uint16Array {
   const up = (k: number) => 1 + k;
-  const lo = (k: number) => 2 + NU + k;
+  const lo = (k: number) => 2 + n + k;
   const tris: number[] = [0, up(0), lo(0)];
-  for (let k = 0; k + 1 < NU; k++) tris.push(up(k), up(k + 1), lo(k), lo(k), up(k + 1), lo(k + 1));
-  tris.push(up(NU - 1), 1 + NU, lo(NU - 1));
+  for (let k = 0; k + 1 < n; k++) tris.push(up(k), up(k + 1), lo(k), lo(k), up(k + 1), lo(k + 1));
+  tris.push(up(n - 1), 1 + n, lo(n - 1));
   return Uint16Array.from(tris);
-})();
+}
+
+/** Triangles of the cavity (a strip between the upper and lower inner lip), as cavity vertex indices. */
+export const CAVITY_TRIANGLES: Uint16Array = stripTriangles(NU);
 
 /** Colours (0-1 sRGB) and sizes the cavity is shaded with, fixed per rig. */
 export interface MouthStyle {
