@@ -15,7 +15,7 @@ import { buildRig, createRenderer, poseRig } from '../render';
 import { loadSource } from '../source/load';
 import { newClipId, putClip, type ClipRecord, type MotionSettings } from '../store/clips';
 import { isStorageFull } from '../store/db';
-import { clipSize, CLIP_FPS, createMp4Encoder } from '../video/encode';
+import { clipSize, CLIP_FPS, createMp4Encoder, frameTime } from '../video/encode';
 import { renderLabelLayer } from '../watermark/label';
 import { getLabelOptions } from '../store/label-settings';
 import { clipIdToPayload, payloadToHex } from '../watermark/payload';
@@ -53,6 +53,8 @@ export interface AnimateResult {
 }
 
 const now = () => performance.now();
+/** Frames drawn ahead of the encoder (each holds one frame of pixels). */
+const FRAMES_IN_FLIGHT = 3;
 
 async function jpegOf(image: ImageBitmap | OffscreenCanvas, longSide: number): Promise<Uint8Array> {
   const k = Math.min(1, longSide / Math.max(image.width, image.height));
@@ -123,29 +125,49 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   let clipThumbnail: Uint8Array = new Uint8Array();
   const positions = new Float32Array(rig.rest.length);
   let mp4: Uint8Array;
+  // Frames in flight: frame 0 is drawn alone (it informs the watermark and gives the poster), then
+  // the renderer draws ahead while the encoder takes the frames in order. renderMs counts the time
+  // spent waiting for frames, encodeMs the time spent handing them to the encoder.
+  const inFlight: Array<Promise<VideoFrame>> = [];
   try {
+    let encoded = 0;
+    const encodeNext = async () => {
+      const a = now();
+      const frame = await inFlight.shift()!;
+      const b = now();
+      renderMs += b - a;
+      await encoder.addFrame(encoded++, () => frame);
+      encodeMs += now() - b;
+      if (encoded % 5 === 0) deps.onProgress('animating', encoded / frameCount);
+    };
     for (let i = 0; i < frameCount; i++) {
       const a = now();
       const pose = performance_.at(i / CLIP_FPS);
       poseRig(rig, pose, positions);
-      await renderer.render(positions, pose);
-      const b = now();
+      const { timestampUs, durationUs } = frameTime(i);
       if (i === 0) {
-        firstFrameMs = b - t0;
+        await renderer.render(positions, pose);
+        firstFrameMs = now() - t0;
         poster = await renderer.canvas.convertToBlob({ type: 'image/png' });
         clipThumbnail = await jpegOf(renderer.canvas, 320);
+        inFlight.push(Promise.resolve(renderer.videoFrame(timestampUs, durationUs)));
+      } else {
+        const frame = renderer.draw(positions, pose, timestampUs, durationUs);
+        frame.catch(() => undefined); // a failure is reported where the frame is awaited
+        inFlight.push(frame);
       }
-      await encoder.addFrame(i, (ts, dur) => renderer.videoFrame(ts, dur));
-      encodeMs += now() - b;
-      renderMs += b - a;
-      if (i % 5 === 0) deps.onProgress('animating', i / frameCount);
+      renderMs += now() - a;
+      if (inFlight.length >= FRAMES_IN_FLIGHT) await encodeNext();
     }
+    while (inFlight.length > 0) await encodeNext();
     deps.onProgress('encoding', 0.5);
     const a = now();
     if (audio) await audio.feed((sample) => encoder.addAudio(sample));
     mp4 = await encoder.finish();
     encodeMs += now() - a;
   } catch (e) {
+    // Frames still being drawn are closed, not leaked.
+    for (const f of inFlight) void f.then((v) => v.close()).catch(() => undefined);
     await encoder.cancel().catch(() => undefined);
     throw e instanceof SfumatoError ? e : new SfumatoError('encode-failed', e instanceof Error ? e.message : String(e));
   } finally {

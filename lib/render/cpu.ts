@@ -57,12 +57,17 @@ export async function createCpuRenderer(opts: CpuRendererOptions): Promise<Frame
   rasterizeMesh(dst, src, scaled, uvs, fixed);
   const still = Uint8ClampedArray.from(frame.data);
   let destroyed = false;
-  return {
+  const renderer: FrameRenderer = {
     kind: 'cpu',
     get canvas() {
       return out.paintedCanvas();
     },
     videoFrame: (timestamp, duration) => out.videoFrame(timestamp, duration),
+    async draw(positions, pose, timestamp, duration) {
+      // render() finishes before it returns (no awaits), so overlapping calls cannot interleave.
+      await renderer.render(positions, pose);
+      return out.videoFrame(timestamp, duration);
+    },
     async render(positions: Float32Array, pose?: PoseParams): Promise<void> {
       if (destroyed) throw new Error('renderer destroyed');
       for (let i = 0; i < scaled.length; i += 2) {
@@ -98,4 +103,5 @@ export async function createCpuRenderer(opts: CpuRendererOptions): Promise<Frame
       destroyed = true;
     },
   };
+  return renderer;
 }

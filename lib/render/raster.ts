@@ -170,6 +170,33 @@ export function splitTriangles(rig: Pick<Rig, 'indices' | 'headWeight'>): { movi
   return { moving: Uint32Array.from(moving), fixed: Uint32Array.from(fixed) };
 }
 
+/**
+ * Reorder triangles (index triples) so that those whose rest bounding box misses `box` (x0, y0, x1,
+ * y1, in the same units as `rest`) come first and those touching it last; returns how many indices
+ * the first group holds. The renderer shades only the second group with the costly eye composite.
+ */
+export function partitionByBox(tris: Uint32Array, rest: ArrayLike<number>, box: readonly [number, number, number, number], out: Uint32Array): number {
+  let head = 0;
+  let tail = tris.length;
+  for (let t = 0; t < tris.length; t += 3) {
+    const a = tris[t]!, b = tris[t + 1]!, c = tris[t + 2]!;
+    const ax = rest[a * 2]!, bx = rest[b * 2]!, cx = rest[c * 2]!;
+    const ay = rest[a * 2 + 1]!, by = rest[b * 2 + 1]!, cy = rest[c * 2 + 1]!;
+    const misses =
+      Math.max(ax, bx, cx) < box[0] || Math.min(ax, bx, cx) > box[2] || Math.max(ay, by, cy) < box[1] || Math.min(ay, by, cy) > box[3];
+    if (misses) {
+      out[head++] = a;
+      out[head++] = b;
+      out[head++] = c;
+    } else {
+      out[--tail] = c;
+      out[--tail] = b;
+      out[--tail] = a;
+    }
+  }
+  return head;
+}
+
 /** Bounding box [x, y, w, h] of the pixels with alpha > 0, or null when there are none. */
 export function alphaBox(img: { width: number; height: number; data: ArrayLike<number> }): [number, number, number, number] | null {
   let x0 = img.width, y0 = img.height, x1 = -1, y1 = -1;

@@ -106,6 +106,14 @@ fn eyeShade(b: u32, s: vec2f, c0: vec3f) -> vec3f {
   return c;
 }
 
+// Everywhere but around the eyes: the eye composite, even when it leaves a pixel alone, costs ten
+// times the plain sample on a software adapter (SwiftShader runs both sides of every branch), so
+// the renderer draws only the triangles that can reach an active eye with fs.
+@fragment
+fn fsPlain(i: VsOut) -> @location(0) vec4f {
+  return vec4f(textureSampleLevel(srcTex, srcSampler, i.uv, 0.0).rgb, 1.0);
+}
+
 @fragment
 fn fs(i: VsOut) -> @location(0) vec4f {
   var c = textureSampleLevel(srcTex, srcSampler, i.uv, 0.0).rgb;

@@ -67,5 +67,12 @@ export interface FrameRenderer {
   render(positions: Float32Array, pose?: PoseParams): Promise<void>;
   /** The latest frame as a VideoFrame for the encoder (timestamps in microseconds); the caller closes it. */
   videoFrame(timestamp: number, duration: number): VideoFrame;
+  /**
+   * Draw one frame and hand it over as a VideoFrame (timestamps in microseconds; the caller closes
+   * it). Unlike render(), calls may overlap: `positions` and `pose` are taken at the call, frames are
+   * drawn in call order and their promises resolve in that order, so the next frames are being drawn
+   * while the caller encodes this one. Does not update `canvas`.
+   */
+  draw(positions: Float32Array, pose: PoseParams | undefined, timestamp: number, duration: number): Promise<VideoFrame>;
   destroy(): void;
 }

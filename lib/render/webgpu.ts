@@ -3,9 +3,9 @@ import { CpuFrame } from './frame-buffer';
 import type { FrameRenderer, PoseParams, Rig } from './types';
 import { CAVITY_WGSL, LID_WGSL, MESH_WGSL, OVERLAY_WGSL } from './shaders';
 import { EYES, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, lidStyle } from './lids';
-import { EYES_UNIFORM_FLOATS, eyeUniforms } from './eyes';
+import { EYES_UNIFORM_FLOATS, eyeUniforms, eyesBox } from './eyes';
 import { CAVITY_STRIDE, CAVITY_TRIANGLES, CAVITY_VERTEX_COUNT, mouthCavity, mouthStyle } from './mouth';
-import { alphaBox, restUvs, splitTriangles } from './raster';
+import { alphaBox, partitionByBox, restUvs, splitTriangles } from './raster';
 import { bitmapPixels, overlayPixels, prefilterSource } from './source';
 
 /** Straight-alpha "over" blending, for everything painted onto the warped frame (strips, the label). */
@@ -46,6 +46,12 @@ export function preferredPresentMode(device: GPUDevice): 'canvas' | 'readback' {
   if (info.isFallbackAdapter || text.includes('swiftshader')) return 'readback';
   return 'canvas';
 }
+
+/**
+ * Frames in flight in read-back mode. On SwiftShader a frame's cost is mostly waiting (submit, the
+ * GPU threads, the map callback), so keeping a few frames queued lets that waiting overlap.
+ */
+const READBACK_RING = 3;
 
 let devicePromise: Promise<GPUDevice | null> | null = null;
 
@@ -139,6 +145,10 @@ export async function createWebGpuRenderer(
   const idxCount = moving.length;
   const idxBuf = device.createBuffer({ size: Math.max(4, idxCount * 4), usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(idxBuf, 0, moving);
+  // Per frame the moving triangles are reordered: those that cannot reach an active eye first (plain
+  // shader), the rest last (eye composite); `plainCount` indices of the first kind.
+  const ordered = new Uint32Array(idxCount);
+  let plainCount = idxCount;
   const uniBuf = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(uniBuf, 0, new Float32Array([rig.width, rig.height, 0, 0]));
   // Gaze: the iris disc composite inside the eye openings (eyes.ts); all zero (inactive) at rest.
@@ -153,19 +163,34 @@ export async function createWebGpuRenderer(
     addressModeV: 'clamp-to-edge',
   });
   const meshModule = device.createShaderModule({ code: MESH_WGSL });
-  const meshPipeline = device.createRenderPipeline({
-    layout: 'auto',
-    vertex: {
-      module: meshModule,
-      entryPoint: 'vs',
-      buffers: [
-        { arrayStride: 8, attributes: [{ shaderLocation: 0, offset: 0, format: 'float32x2' }] },
-        { arrayStride: 8, attributes: [{ shaderLocation: 1, offset: 0, format: 'float32x2' }] },
-      ],
-    },
-    fragment: { module: meshModule, entryPoint: 'fs', targets: [{ format }] },
-    primitive: { topology: 'triangle-list', cullMode: 'none' },
+  const meshLayout = device.createPipelineLayout({
+    bindGroupLayouts: [
+      device.createBindGroupLayout({
+        entries: [
+          { binding: 0, visibility: GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT, buffer: { type: 'uniform' } },
+          { binding: 1, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'float' } },
+          { binding: 2, visibility: GPUShaderStage.FRAGMENT, sampler: { type: 'filtering' } },
+          { binding: 3, visibility: GPUShaderStage.FRAGMENT, buffer: { type: 'uniform' } },
+        ],
+      }),
+    ],
   });
+  const meshPipelineWith = (entryPoint: 'fs' | 'fsPlain') =>
+    device.createRenderPipeline({
+      layout: meshLayout,
+      vertex: {
+        module: meshModule,
+        entryPoint: 'vs',
+        buffers: [
+          { arrayStride: 8, attributes: [{ shaderLocation: 0, offset: 0, format: 'float32x2' }] },
+          { arrayStride: 8, attributes: [{ shaderLocation: 1, offset: 0, format: 'float32x2' }] },
+        ],
+      },
+      fragment: { module: meshModule, entryPoint, targets: [{ format }] },
+      primitive: { topology: 'triangle-list', cullMode: 'none' },
+    });
+  const meshPipeline = meshPipelineWith('fsPlain');
+  const eyePipeline = meshPipelineWith('fs');
   const meshBind = device.createBindGroup({
     layout: meshPipeline.getBindGroupLayout(0),
     entries: [
@@ -251,6 +276,147 @@ export async function createWebGpuRenderer(
   }
 
   let destroyed = false;
+  // Frames are recorded and submitted one after another (a frame's buffer writes must not land
+  // between another frame's commands); `submitted` is the end of that chain.
+  let submitted: Promise<unknown> = Promise.resolve();
+  // Read-back mode keeps up to READBACK_RING frames in flight, each with its own mapped buffer.
+  const ring = present === 'readback' ? Array.from({ length: READBACK_RING }, () => ({ buf: null as GPUBuffer | null, busy: Promise.resolve() as Promise<unknown> })) : [];
+  let drawn = 0;
+
+  /**
+   * Record one frame's drawing; the first frame informs the watermark. The frame ends up in the
+   * canvas texture (canvas mode) or, for read-back, in the buffer `readback` names.
+   */
+  const encodeFrame = async (positions: Float32Array, pose: PoseParams | undefined, readback: GPUBuffer | null): Promise<GPUCommandEncoder> => {
+    if (destroyed) throw new Error('renderer destroyed');
+    if (positions.length !== nVerts * 2) throw new Error('positions length does not match the rig');
+    device.queue.writeBuffer(posBuf, 0, positions as Float32Array<ArrayBuffer>);
+    device.queue.writeBuffer(eyeBuf, 0, eyeUniforms(rig, pose, outWidth / rig.width, eyeData));
+    const box = eyesBox(eyeData);
+    const newPlain = box ? partitionByBox(moving, rig.rest, box, ordered) : idxCount;
+    if (box || newPlain !== plainCount) device.queue.writeBuffer(idxBuf, 0, box ? ordered : moving);
+    plainCount = newPlain;
+    const cavAlpha = mouthCavity(rig, positions, cavVerts);
+    if (cavAlpha > 0) {
+      cavUniData[3] = cavAlpha;
+      device.queue.writeBuffer(cavUni, 0, cavUniData);
+      device.queue.writeBuffer(cavBuf, 0, cavVerts);
+    }
+    lidEyes.forEach((l, eye) => {
+      l.alpha = eyeLid(rig, positions, eye, l.verts, pose);
+      if (l.alpha > 0) {
+        l.uniData[3] = l.alpha;
+        device.queue.writeBuffer(l.uni, 0, l.uniData);
+        device.queue.writeBuffer(l.buf, 0, l.verts);
+      }
+    });
+    let enc = device.createCommandEncoder();
+    const drawTex = scene ?? (context ? context.getCurrentTexture() : target!);
+    const view = drawTex.createView();
+    enc.copyTextureToTexture({ texture: still }, { texture: drawTex }, [outWidth, outHeight]);
+    const pass = enc.beginRenderPass({ colorAttachments: [{ view, loadOp: 'load', storeOp: 'store' }] });
+    pass.setPipeline(meshPipeline);
+    pass.setBindGroup(0, meshBind);
+    pass.setVertexBuffer(0, posBuf);
+    pass.setVertexBuffer(1, uvBuf);
+    pass.setIndexBuffer(idxBuf, 'uint32');
+    if (plainCount > 0) pass.drawIndexed(plainCount);
+    if (plainCount < idxCount) {
+      pass.setPipeline(eyePipeline);
+      pass.drawIndexed(idxCount - plainCount, 1, plainCount);
+    }
+    if (cavAlpha > 0) {
+      pass.setPipeline(cavPipeline);
+      pass.setBindGroup(0, cavBind);
+      pass.setVertexBuffer(0, cavBuf);
+      pass.setIndexBuffer(cavIdx, 'uint16');
+      pass.drawIndexed(CAVITY_TRIANGLES.length);
+    }
+    for (const l of lidEyes) {
+      if (!(l.alpha > 0)) continue;
+      pass.setPipeline(lidPipeline);
+      pass.setBindGroup(0, l.bind);
+      pass.setVertexBuffer(0, l.buf);
+      pass.setIndexBuffer(lidIdx, 'uint16');
+      pass.drawIndexed(LID_TRIANGLES.length);
+    }
+    if (ovPipeline && ovBind) {
+      pass.setScissorRect(ovBox![0], ovBox![1], ovBox![2], ovBox![3]);
+      pass.setPipeline(ovPipeline);
+      pass.setBindGroup(0, ovBind);
+      pass.draw(3);
+    }
+    pass.end();
+    if (wmPass && scene && !wmPass.informed) {
+      // Once per clip: the first frame (labelled, unwatermarked) informs the watermark's amplitudes.
+      device.queue.submit([enc.finish()]);
+      await wmPass.informFrom(scene);
+      enc = device.createCommandEncoder();
+    }
+    const finalTex = context ? context.getCurrentTexture() : target!;
+    if (wmPass && scene) watermarkInto(enc, scene, finalTex, positions, cavAlpha > 0);
+    if (!context) {
+      enc.copyTextureToBuffer({ texture: target! }, { buffer: readback!, bytesPerRow }, [outWidth, outHeight]);
+    }
+    return enc;
+  };
+
+  // The watermark is the same in every frame and so is everything outside the moving triangles (the
+  // still background and the label), so that part of the final frame is watermarked once per field
+  // (stillFinal) and each frame runs the watermark pass only over the box the moving parts can reach.
+  const movingVerts = Uint32Array.from(new Set(moving));
+  let stillLabelled: GPUTexture | null = null;
+  let stillFinal: GPUTexture | null = null;
+  let stillFinalVersion = -1;
+  const buildStillFinal = (enc: GPUCommandEncoder) => {
+    const usage = GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST;
+    const labelled = (stillLabelled ??= device.createTexture({ size: [outWidth, outHeight], format, usage }));
+    stillFinal ??= device.createTexture({ size: [outWidth, outHeight], format, usage });
+    enc.copyTextureToTexture({ texture: still }, { texture: labelled }, [outWidth, outHeight]);
+    if (ovPipeline && ovBind) {
+      const pass = enc.beginRenderPass({ colorAttachments: [{ view: labelled.createView(), loadOp: 'load', storeOp: 'store' }] });
+      pass.setScissorRect(ovBox![0], ovBox![1], ovBox![2], ovBox![3]);
+      pass.setPipeline(ovPipeline);
+      pass.setBindGroup(0, ovBind);
+      pass.draw(3);
+      pass.end();
+    }
+    wmPass!.encode(enc, labelled, stillFinal);
+    stillFinalVersion = wmPass!.fieldVersion;
+  };
+  const watermarkInto = (enc: GPUCommandEncoder, scene: GPUTexture, finalTex: GPUTexture, positions: Float32Array, cavity: boolean) => {
+    if (stillFinalVersion !== wmPass!.fieldVersion) buildStillFinal(enc);
+    enc.copyTextureToTexture({ texture: stillFinal! }, { texture: finalTex }, [outWidth, outHeight]);
+    // Box of everything drawn per frame (source px): moving vertices, mouth cavity, closed lids.
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    const add = (x: number, y: number) => {
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    };
+    for (const v of movingVerts) add(positions[v * 2]!, positions[v * 2 + 1]!);
+    if (cavity) for (let i = 0; i < cavVerts.length; i += CAVITY_STRIDE) add(cavVerts[i]!, cavVerts[i + 1]!);
+    for (const l of lidEyes) if (l.alpha > 0) for (let i = 0; i < l.verts.length; i += CAVITY_STRIDE) add(l.verts[i]!, l.verts[i + 1]!);
+    const kx = outWidth / rig.width;
+    const ky = outHeight / rig.height;
+    const rx0 = Math.max(0, Math.floor(x0 * kx) - 2);
+    const ry0 = Math.max(0, Math.floor(y0 * ky) - 2);
+    const rx1 = Math.min(outWidth, Math.ceil(x1 * kx) + 2);
+    const ry1 = Math.min(outHeight, Math.ceil(y1 * ky) + 2);
+    if (rx1 > rx0 && ry1 > ry0) wmPass!.encode(enc, scene, finalTex, [rx0, ry0, rx1 - rx0, ry1 - ry0]);
+  };
+
+  /** Copy a mapped read-back buffer into the 2D frame. */
+  const readInto = (buf: GPUBuffer): void => {
+    const src = new Uint8Array(buf.getMappedRange());
+    const dst = cpuFrame!.image.data;
+    const row = outWidth * 4;
+    for (let y = 0; y < outHeight; y++) dst.set(src.subarray(y * bytesPerRow, y * bytesPerRow + row), y * row);
+    buf.unmap();
+    cpuFrame!.touch();
+  };
+
   return {
     kind: 'webgpu',
     get canvas() {
@@ -261,79 +427,59 @@ export async function createWebGpuRenderer(
       return cpuFrame ? cpuFrame.videoFrame(timestamp, duration) : new VideoFrame(canvas, { timestamp, duration });
     },
     async render(positions: Float32Array, pose?: PoseParams): Promise<void> {
-      if (destroyed) throw new Error('renderer destroyed');
-      if (positions.length !== nVerts * 2) throw new Error('positions length does not match the rig');
-      device.queue.writeBuffer(posBuf, 0, positions as Float32Array<ArrayBuffer>);
-      device.queue.writeBuffer(eyeBuf, 0, eyeUniforms(rig, pose, outWidth / rig.width, eyeData));
-      const cavAlpha = mouthCavity(rig, positions, cavVerts);
-      if (cavAlpha > 0) {
-        cavUniData[3] = cavAlpha;
-        device.queue.writeBuffer(cavUni, 0, cavUniData);
-        device.queue.writeBuffer(cavBuf, 0, cavVerts);
-      }
-      lidEyes.forEach((l, eye) => {
-        l.alpha = eyeLid(rig, positions, eye, l.verts, pose);
-        if (l.alpha > 0) {
-          l.uniData[3] = l.alpha;
-          device.queue.writeBuffer(l.uni, 0, l.uniData);
-          device.queue.writeBuffer(l.buf, 0, l.verts);
+      const run = submitted.then(async () => {
+        const enc = await encodeFrame(positions, pose, readBuf);
+        device.queue.submit([enc.finish()]);
+        if (context) {
+          await device.queue.onSubmittedWorkDone();
+          return;
         }
+        // Readback mode (canvas presentation broken, e.g. headless SwiftShader): copy to a 2D canvas.
+        await readBuf!.mapAsync(GPUMapMode.READ);
+        readInto(readBuf!);
       });
-      let enc = device.createCommandEncoder();
-      const finalTex = context ? context.getCurrentTexture() : target!;
-      const view = (scene ?? finalTex).createView();
-      enc.copyTextureToTexture({ texture: still }, { texture: scene ?? finalTex }, [outWidth, outHeight]);
-      const pass = enc.beginRenderPass({ colorAttachments: [{ view, loadOp: 'load', storeOp: 'store' }] });
-      pass.setPipeline(meshPipeline);
-      pass.setBindGroup(0, meshBind);
-      pass.setVertexBuffer(0, posBuf);
-      pass.setVertexBuffer(1, uvBuf);
-      pass.setIndexBuffer(idxBuf, 'uint32');
-      if (idxCount > 0) pass.drawIndexed(idxCount);
-      if (cavAlpha > 0) {
-        pass.setPipeline(cavPipeline);
-        pass.setBindGroup(0, cavBind);
-        pass.setVertexBuffer(0, cavBuf);
-        pass.setIndexBuffer(cavIdx, 'uint16');
-        pass.drawIndexed(CAVITY_TRIANGLES.length);
-      }
-      for (const l of lidEyes) {
-        if (!(l.alpha > 0)) continue;
-        pass.setPipeline(lidPipeline);
-        pass.setBindGroup(0, l.bind);
-        pass.setVertexBuffer(0, l.buf);
-        pass.setIndexBuffer(lidIdx, 'uint16');
-        pass.drawIndexed(LID_TRIANGLES.length);
-      }
-      if (ovPipeline && ovBind) {
-        pass.setScissorRect(ovBox![0], ovBox![1], ovBox![2], ovBox![3]);
-        pass.setPipeline(ovPipeline);
-        pass.setBindGroup(0, ovBind);
-        pass.draw(3);
-      }
-      pass.end();
-      if (wmPass && scene && !wmPass.informed) {
-        // Once per clip: the first frame (labelled, unwatermarked) informs the watermark's amplitudes.
+      submitted = run.catch(() => undefined);
+      await run;
+    },
+    draw(positions, pose, timestamp, duration) {
+      // Taken now: the caller may reuse its arrays for the next frame before this one is recorded.
+      const pos = Float32Array.from(positions);
+      const ps = pose ? { ...pose, expressions: { ...pose.expressions } } : undefined;
+      const slot = ring.length ? ring[drawn++ % ring.length]! : null;
+      let frame!: Promise<VideoFrame>;
+      // After the frame before it in the chain is submitted and this slot's last frame is read.
+      const run = Promise.all([submitted, slot?.busy]).then(async () => {
+        if (slot) slot.buf ??= device.createBuffer({ size: bytesPerRow * outHeight, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+        const enc = await encodeFrame(pos, ps, slot?.buf ?? null);
+        if (!slot) {
+          // A WebGPU canvas holds one frame: take it before the next frame draws over it.
+          device.queue.submit([enc.finish()]);
+          await device.queue.onSubmittedWorkDone();
+          frame = Promise.resolve(new VideoFrame(canvas, { timestamp, duration }));
+          return;
+        }
+        const buf = slot.buf!;
         device.queue.submit([enc.finish()]);
-        await wmPass.informFrom(scene);
-        enc = device.createCommandEncoder();
-      }
-      if (wmPass && scene) wmPass.encode(enc, scene, finalTex);
-      if (context) {
-        device.queue.submit([enc.finish()]);
-        await device.queue.onSubmittedWorkDone();
-        return;
-      }
-      // Readback mode (canvas presentation broken, e.g. headless SwiftShader): copy to a 2D canvas.
-      enc.copyTextureToBuffer({ texture: target! }, { buffer: readBuf!, bytesPerRow }, [outWidth, outHeight]);
-      device.queue.submit([enc.finish()]);
-      await readBuf!.mapAsync(GPUMapMode.READ);
-      const src = new Uint8Array(readBuf!.getMappedRange());
-      const dst = cpuFrame!.image.data;
-      const row = outWidth * 4;
-      for (let y = 0; y < outHeight; y++) dst.set(src.subarray(y * bytesPerRow, y * bytesPerRow + row), y * row);
-      readBuf!.unmap();
-      cpuFrame!.touch();
+        frame = buf.mapAsync(GPUMapMode.READ).then(() => {
+          try {
+            // The VideoFrame copies the pixels, so the buffer is free again at once.
+            return new VideoFrame(new Uint8Array(buf.getMappedRange()), {
+              format: 'RGBA',
+              codedWidth: outWidth,
+              codedHeight: outHeight,
+              layout: [{ offset: 0, stride: bytesPerRow }],
+              timestamp,
+              duration,
+            });
+          } finally {
+            buf.unmap();
+          }
+        });
+      });
+      submitted = run.catch(() => undefined);
+      const result = run.then(() => frame);
+      if (slot) slot.busy = result.catch(() => undefined);
+      return result;
     },
     destroy() {
       if (destroyed) return;
@@ -355,9 +501,12 @@ export async function createWebGpuRenderer(
       srcTex.destroy();
       ovTex?.destroy();
       scene?.destroy();
+      stillFinal?.destroy();
+      stillLabelled?.destroy();
       wmPass?.destroy();
       target?.destroy();
       readBuf?.destroy();
+      for (const r of ring) r.buf?.destroy();
       try {
         context?.unconfigure();
       } catch {

@@ -12,6 +12,12 @@ export function clipSize(width: number, height: number, longSide = CLIP_LONG_SID
   return { width: even(width), height: even(height) };
 }
 
+/** Timestamp and duration (µs) of frame `index` of a clip at `fps`, as the encoder stamps it. */
+export function frameTime(index: number, fps = CLIP_FPS): { timestampUs: number; durationUs: number } {
+  const us = 1e6 / fps;
+  return { timestampUs: Math.round(index * us), durationUs: Math.round(us) };
+}
+
 export interface Mp4Encoder {
   /** Encode frame `index` (timestamps are index / fps); `make` receives timestamp and duration in µs. */
   addFrame(index: number, make: (timestampUs: number, durationUs: number) => VideoFrame): Promise<void>;
@@ -54,8 +60,8 @@ export async function createMp4Encoder(width: number, height: number, fps = CLIP
   await output.start();
   return {
     async addFrame(index, make) {
-      const us = 1e6 / fps;
-      const sample = new VideoSample(make(Math.round(index * us), Math.round(us)));
+      const { timestampUs, durationUs } = frameTime(index, fps);
+      const sample = new VideoSample(make(timestampUs, durationUs));
       try {
         await source.add(sample);
       } finally {

@@ -23,6 +23,9 @@ import { informedField } from './informed';
 export const WATERMARK_WGSL = /* wgsl */ `
 @group(0) @binding(0) var src: texture_2d<f32>;
 @group(0) @binding(1) var field: texture_2d<f32>;
+// Nearest sampling at texel centres reads exactly the texel a textureLoad would, and on a software
+// adapter (SwiftShader) costs less than textureLoad's bounds-checked fetch.
+@group(0) @binding(2) var nearest: sampler;
 
 @vertex fn vs(@builtin(vertex_index) i: u32) -> @builtin(position) vec4<f32> {
   var p = array<vec2<f32>, 3>(vec2<f32>(-1.0, -1.0), vec2<f32>(3.0, -1.0), vec2<f32>(-1.0, 3.0));
@@ -30,9 +33,9 @@ export const WATERMARK_WGSL = /* wgsl */ `
 }
 
 @fragment fn fs(@builtin(position) pos: vec4<f32>) -> @location(0) vec4<f32> {
-  let q = vec2<i32>(pos.xy);
-  let c4 = textureLoad(src, q, 0);
-  let d = textureLoad(field, q, 0).r;
+  let uv = pos.xy / vec2<f32>(textureDimensions(src));
+  let c4 = textureSampleLevel(src, nearest, uv, 0.0);
+  let d = textureSampleLevel(field, nearest, uv, 0.0).r;
   let rgb = floor(c4.rgb * 255.0 + 0.5);
   let o = floor(clamp(rgb + vec3<f32>(d, d, d), vec3<f32>(0.0), vec3<f32>(255.0)) + 0.5);
   return vec4<f32>(o / 255.0, c4.a);
@@ -42,14 +45,20 @@ export const WATERMARK_WGSL = /* wgsl */ `
 export interface WatermarkPass {
   readonly width: number;
   readonly height: number;
-  /** Record the pass: read `source` (TEXTURE_BINDING), draw the watermarked frame into `target` (RENDER_ATTACHMENT). */
-  encode(encoder: GPUCommandEncoder, source: GPUTexture, target: GPUTexture): void;
+  /**
+   * Record the pass: read `source` (TEXTURE_BINDING), draw the watermarked frame into `target`
+   * (RENDER_ATTACHMENT). With `rect` ([x, y, width, height]) only that part of `target` is drawn and
+   * the rest is left as it was.
+   */
+  encode(encoder: GPUCommandEncoder, source: GPUTexture, target: GPUTexture, rect?: readonly [number, number, number, number]): void;
   /** Watermark `texture` in place (needs COPY_SRC | RENDER_ATTACHMENT), through an internal scratch copy. */
   encodeInPlace(encoder: GPUCommandEncoder, texture: GPUTexture): void;
   /** Change the payload (e.g. reuse the pass for another clip of the same size); back to the plain field. */
   setPayload(payload: bigint): void;
   /** Whether informFrom() has run since the last payload change. */
   readonly informed: boolean;
+  /** Counts the field's uploads: a frame watermarked earlier stays valid while this is unchanged. */
+  readonly fieldVersion: number;
   /**
    * Informed embedding, once per clip: read the unwatermarked frame in `source` (COPY_SRC,
    * rgba8unorm or bgra8unorm, submitted before the call) and switch to the field informed by it.
@@ -76,6 +85,7 @@ export function createWatermarkPass(
     entries: [
       { binding: 0, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'float' } },
       { binding: 1, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'unfilterable-float' } },
+      { binding: 2, visibility: GPUShaderStage.FRAGMENT, sampler: { type: 'non-filtering' } },
     ],
   });
   const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
@@ -101,9 +111,13 @@ export function createWatermarkPass(
     usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
   });
   const fieldView = fieldTex.createView();
+  const nearest = device.createSampler({ magFilter: 'nearest', minFilter: 'nearest' });
+  let fieldVersion = 0;
   const strength = opts.strength ?? DEFAULT_STRENGTH;
-  const upload = (f: Float32Array) =>
+  const upload = (f: Float32Array) => {
+    fieldVersion++;
     device.queue.writeTexture({ texture: fieldTex }, f.buffer, { offset: f.byteOffset, bytesPerRow: width * 4 }, { width, height });
+  };
   let current = payload;
   let informed = false;
   const setPayload = (p: bigint) => {
@@ -142,7 +156,7 @@ export function createWatermarkPass(
   };
   const scratch = new Map<GPUTextureFormat, GPUTexture>();
 
-  const encode = (encoder: GPUCommandEncoder, source: GPUTexture, target: GPUTexture) => {
+  const encode = (encoder: GPUCommandEncoder, source: GPUTexture, target: GPUTexture, rect?: readonly [number, number, number, number]) => {
     if (source.width !== width || source.height !== height || target.width !== width || target.height !== height) {
       throw new Error(`watermark pass: expected ${width}x${height} textures`);
     }
@@ -151,12 +165,14 @@ export function createWatermarkPass(
       entries: [
         { binding: 0, resource: source.createView() },
         { binding: 1, resource: fieldView },
+        { binding: 2, resource: nearest },
       ],
     });
     const pass = encoder.beginRenderPass({
       label: 'sfumato-watermark',
-      colorAttachments: [{ view: target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
+      colorAttachments: [{ view: target.createView(), loadOp: rect ? 'load' : 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
     });
+    if (rect) pass.setScissorRect(rect[0], rect[1], rect[2], rect[3]);
     pass.setPipeline(pipelineFor(target.format));
     pass.setBindGroup(0, bind);
     pass.draw(3);
@@ -184,6 +200,9 @@ export function createWatermarkPass(
     setPayload,
     get informed() {
       return informed;
+    },
+    get fieldVersion() {
+      return fieldVersion;
     },
     informFrom,
     destroy() {

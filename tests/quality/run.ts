@@ -8,13 +8,11 @@
 // (also write the raw per-frame data to bench-results/quality-raw/). Debug: QUALITY_PEEK='[pose, ...]'
 // renders those poses on the first fixture into bench-results/peek-N.png (QUALITY_PEEK_ZOOM crop size,
 // QUALITY_PEEK_AT centre landmark, QUALITY_PEEK_CPU=1 for the CPU renderer). QUALITY_SPEED=1: render
-// timings on the first fixture.
-import { bundleForBrowser } from '../support/browser-bundle';
-import { createServer } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+// (pipelined, label and watermark on) against the encoder alone, per selected fixture, at 768 and 1024 px.
+import { openHarness } from './harness-page';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
-import { extname, join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join, resolve } from 'node:path';
 import { PRESET_IDS, type MotionSettings } from '../../lib/motion/catalog';
 import type { ClipData, FrameData } from './harness-entry';
 import { LEFT_EYE, RIGHT_EYE } from '../../lib/render/landmarks';
@@ -23,7 +21,6 @@ import { CHANNELS, channelOf, pearson, type Channel } from './channels';
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = resolve(process.env.SFUMATO_FIXTURES_DIR ?? join(ROOT, '../shared/fixtures'), 'portraits');
 const MODEL = join(ROOT, 'public/models/face_landmarker.task');
-const WASM = join(ROOT, 'node_modules/@mediapipe/tasks-vision/wasm');
 const OUT = join(ROOT, 'bench-results');
 const CLIP_S = Number(process.env.QUALITY_CLIP_S ?? 3);
 const FPS = Number(process.env.QUALITY_FPS ?? 15);
@@ -172,83 +169,34 @@ function metrics(fixture: string, clip: ClipData): ClipMetrics {
   };
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.jpg': 'image/jpeg', '.png': 'image/png', '.html': 'text/html' };
-
 async function main(): Promise<void> {
   const t0 = Date.now();
   if (!existsSync(MODEL)) execSync('npm run models', { cwd: ROOT, stdio: 'inherit' });
-  const js = await bundleForBrowser(join(import.meta.dirname, 'harness-entry.ts'));
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const send = (body: Buffer | Uint8Array | string, type: string) => {
-      res.writeHead(200, { 'content-type': type, 'access-control-allow-origin': '*' });
-      res.end(body);
-    };
-    const file = (root: string, rel: string) => {
-      const p = resolve(root, decodeURIComponent(rel));
-      if (!p.startsWith(root) || !existsSync(p)) {
-        res.writeHead(404).end();
-        return;
-      }
-      send(readFileSync(p), TYPES[extname(p)] ?? 'application/octet-stream');
-    };
-    if (url.pathname === '/') return send('<!doctype html><meta charset="utf-8"><title>quality</title><script type="module" src="/harness.js"></script>', 'text/html');
-    if (url.pathname === '/harness.js') return send(js, 'text/javascript');
-    if (url.pathname === '/model/face_landmarker.task') return send(readFileSync(MODEL), 'application/octet-stream');
-    if (url.pathname.startsWith('/wasm/')) return file(WASM, url.pathname.slice(6));
-    if (url.pathname.startsWith('/fixtures/')) return file(FIXTURES, url.pathname.slice(10));
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'],
-  });
-  const page = await browser.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') console.error('[page]', m.text());
-  });
-  page.setDefaultTimeout(0);
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await page.waitForFunction(() => 'harness' in globalThis);
-  type H = { harness: { init(): Promise<string>; loadFixture(u: string, l: number): Promise<{ ok: boolean; faces: number; faceMs: number; error?: string }>; runClip(m: MotionSettings, o: object): Promise<ClipData> } };
-  const adapter = await page.evaluate(() => (globalThis as unknown as H).harness.init());
+  const harness = await openHarness();
+  const adapter = harness.adapter;
   console.log(`adapter: ${adapter}`);
 
   if (process.env.QUALITY_PEEK) {
     // Debug: render given poses on the first selected fixture, write bench-results/peek-N.png, exit.
     const fx = filt(process.env.QUALITY_FIXTURES, readdirSync(FIXTURES).sort())[0]!;
-    const face = await page.evaluate(([u, l]) => (globalThis as unknown as H).harness.loadFixture(u, l), [`/fixtures/${fx}`, OUT_LONG] as const);
+    const face = await harness.loadFixture(fx, OUT_LONG);
     writeFileSync(join(OUT, 'peek-face.json'), JSON.stringify(face));
     const poses = JSON.parse(process.env.QUALITY_PEEK) as object[];
     for (let i = 0; i < poses.length; i++) {
       const pose = { yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: {}, ...poses[i] };
-      const url = await page.evaluate(
-        ([p, z, at, cpu]) => (globalThis as unknown as { harness: { peek(p: object, z: number, at: number, cpu: boolean): Promise<string> } }).harness.peek(p, z, at, cpu),
-        [pose, Number(process.env.QUALITY_PEEK_ZOOM ?? 0.45), Number(process.env.QUALITY_PEEK_AT ?? -1), !!process.env.QUALITY_PEEK_CPU] as const,
-      );
+      const url = await harness.peek(pose, Number(process.env.QUALITY_PEEK_ZOOM ?? 0.45), Number(process.env.QUALITY_PEEK_AT ?? -1), !!process.env.QUALITY_PEEK_CPU);
       writeFileSync(join(OUT, `peek-${i}.png`), Buffer.from(url.split(',')[1]!, 'base64'));
     }
-    await browser.close();
-    server.close();
+    await harness.close();
     return;
   }
   if (process.env.QUALITY_SPEED) {
-    // Speed: poseRig and WebGPU render (readback) ms/frame on the first selected fixture, at 768 and 1024 px, without and with the watermark pass.
-    const fx = filt(process.env.QUALITY_FIXTURES, readdirSync(FIXTURES).sort())[0]!;
-    await page.evaluate(([u, l]) => (globalThis as unknown as H).harness.loadFixture(u, l), [`/fixtures/${fx}`, 1024] as const);
-    for (const long of [768, 1024])
-      for (const wm of [false, true]) {
-        const r = await page.evaluate(
-          ([l, m]) => (globalThis as unknown as { harness: { speed(l: number, m: boolean, n: number): Promise<object> } }).harness.speed(l, m, 45),
-          [long, wm] as const,
-        );
-        console.log(`${fx} ${long}px watermark ${wm}: ${JSON.stringify(r)}`);
-      }
-    await browser.close();
-    server.close();
+    // Speed: render (pipelined, label and watermark on) against the encoder alone, at 768 and 1024 px.
+    for (const fx of filt(process.env.QUALITY_FIXTURES, readdirSync(FIXTURES).sort())) {
+      await harness.loadFixture(fx, 1024);
+      for (const long of [768, 1024]) console.log(`${fx} ${long}px: ${JSON.stringify(await harness.speed(long))}`);
+    }
+    await harness.close();
     return;
   }
   const fixtures = filt(process.env.QUALITY_FIXTURES, readdirSync(FIXTURES).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort());
@@ -258,7 +206,7 @@ async function main(): Promise<void> {
   const failures: Array<{ fixture: string; error: string }> = [];
   for (const fx of fixtures) {
     const name = fx.replace(/\.\w+$/, '');
-    const info = await page.evaluate(([u, l]) => (globalThis as unknown as H).harness.loadFixture(u, l), [`/fixtures/${fx}`, OUT_LONG] as const);
+    const info = await harness.loadFixture(fx, OUT_LONG);
     if (!info.ok) {
       failures.push({ fixture: name, error: info.error ?? 'failed' });
       console.log(`${name}: ${info.error}`);
@@ -266,7 +214,7 @@ async function main(): Promise<void> {
     }
     for (const preset of presets) {
       const motion: MotionSettings = { preset: preset as MotionSettings['preset'], durationS: CLIP_S, seed: SEED, intensity: 1 };
-      const clip = await page.evaluate(([m, o]) => (globalThis as unknown as H).harness.runClip(m, o), [motion, { clipS: CLIP_S, fps: FPS, ssimEvery: 3, sheetFrames: 8 }] as const);
+      const clip = await harness.runClip(motion, { clipS: CLIP_S, fps: FPS, ssimEvery: 3, sheetFrames: 8 });
       if (process.env.QUALITY_RAW) {
         // Debug: the raw per-frame data (intended vs re-detected) for offline analysis.
         mkdirSync(join(OUT, 'quality-raw'), { recursive: true });
@@ -282,8 +230,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  await browser.close();
-  server.close();
+  await harness.close();
   const elapsedS = (Date.now() - t0) / 1000;
   writeReport(all, failures, { adapter, elapsedS, fixtures: fixtures.length, presets });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compositeOverlay, rasterizeMesh, restUvs, type RgbaImage } from '../../lib/render/raster';
+import { compositeOverlay, partitionByBox, rasterizeMesh, restUvs, type RgbaImage } from '../../lib/render/raster';
 
 function image(w: number, h: number, f: (x: number, y: number) => [number, number, number, number]): RgbaImage {
   const data = new Uint8ClampedArray(w * h * 4);
@@ -67,5 +67,31 @@ describe('compositeOverlay', () => {
     const ov = image(2, 1, (x) => (x === 0 ? [255, 0, 0, 0] : [255, 0, 0, 128]));
     compositeOverlay(dst, ov);
     expect(Array.from(dst.data)).toEqual([100, 100, 100, 255, 178, 50, 50, 255]);
+  });
+});
+
+describe('partitionByBox', () => {
+  it('puts the triangles that miss the box first, keeps every triangle once, and leaves each triangle\'s vertex order', () => {
+    const { rest, indices } = quadMesh(16, 12);
+    const out = new Uint32Array(indices.length);
+    // A box around the right edge's midpoint: the bounding boxes of the top, right and bottom
+    // triangles reach it (the test is conservative), the left triangle's does not.
+    const n = partitionByBox(indices, rest, [15, 5, 17, 7], out);
+    const tris = (a: Uint32Array, from: number, to: number) => {
+      const r: string[] = [];
+      for (let t = from; t < to; t += 3) r.push(`${a[t]},${a[t + 1]},${a[t + 2]}`);
+      return r;
+    };
+    const inside = tris(out, n, out.length);
+    expect(inside.sort()).toEqual(['0,1,4', '1,2,4', '2,3,4']);
+    expect(tris(out, 0, n)).toEqual(['3,0,4']);
+    expect([...tris(out, 0, n), ...inside].sort()).toEqual(tris(indices, 0, indices.length).sort());
+  });
+
+  it('gives everything to the first group for a box away from the mesh, and nothing for a box over all of it', () => {
+    const { rest, indices } = quadMesh(16, 12);
+    const out = new Uint32Array(indices.length);
+    expect(partitionByBox(indices, rest, [100, 100, 120, 120], out)).toBe(indices.length);
+    expect(partitionByBox(indices, rest, [-1, -1, 17, 13], out)).toBe(0);
   });
 });

@@ -1,0 +1,104 @@
+// Browser side of the renderer test (bundled by tests/support/bundle-page.ts): draws the same clip
+// with the label and the watermark four ways and compares the pixels: the WebGPU renderer one frame
+// at a time; the same pipelined, as the clip pipeline draws; the WebGPU renderer without the
+// watermark, with the watermark then added on the CPU over the whole frame (the GPU adds it per
+// frame only where something moves); and the CPU fallback.
+import { chooseFace } from '../../../lib/face/choose';
+import { createFaceFinder } from '../../../lib/face/detect';
+import { createPerformance, type PresetId } from '../../../lib/motion/catalog';
+import { buildRig } from '../../../lib/render/mesh';
+import { poseRig } from '../../../lib/render/pose';
+import { createCpuRenderer } from '../../../lib/render/cpu';
+import { createWebGpuRenderer, getGpuDevice } from '../../../lib/render/webgpu';
+import { loadSource } from '../../../lib/source/load';
+import { frameTime } from '../../../lib/video/encode';
+import { renderLabelLayer } from '../../../lib/watermark/label';
+import { informedField } from '../../../lib/watermark/informed';
+import { addPatternField } from '../../../lib/watermark/pattern';
+
+export interface RendererComparison {
+  frames: number;
+  /** Frames where pipelined draw() differs from render() at all, and the largest difference. */
+  drawDiffFrames: number;
+  drawMaxDiff: number;
+  /** Largest per-channel difference between the GPU's watermarked frames and the unwatermarked ones with the field added on the CPU. */
+  wmMaxDiff: number;
+  /** Largest per-channel difference between the WebGPU and the CPU renderer, and the share of channels that differ. */
+  cpuMaxDiff: number;
+  cpuDiffShare: number;
+  /** Frames in which something moved (differs from frame 0), so the comparison is not of still frames. */
+  movingFrames: number;
+}
+
+async function compare(fixture: string, preset: PresetId, outLong: number, frames: number): Promise<RendererComparison> {
+  const finder = await createFaceFinder({ wasmBaseUrl: '/wasm', modelAssetUrl: '/model/face_landmarker.task' });
+  const device = await getGpuDevice();
+  if (!device) throw new Error('no WebGPU adapter');
+  const src = await loadSource(fixture);
+  const face = chooseFace(await finder.find(src.bitmap));
+  if (!face) throw new Error('no face');
+  const rig = buildRig(face, src.bitmap.width, src.bitmap.height);
+  const k = outLong / Math.max(rig.width, rig.height);
+  const w = 2 * Math.round((rig.width * k) / 2);
+  const h = 2 * Math.round((rig.height * k) / 2);
+  const { layer } = await renderLabelLayer(w, h, { x: face.box.x * k, y: face.box.y * k, w: face.box.w * k, h: face.box.h * k });
+  const opts = { source: src.bitmap, rig, outWidth: w, outHeight: h, overlay: layer, watermark: 0x5f0da7e1234abcdn };
+  const serial = await createWebGpuRenderer({ ...opts, device, presentMode: 'readback' });
+  const piped = await createWebGpuRenderer({ ...opts, device, presentMode: 'readback' });
+  const plain = await createWebGpuRenderer({ ...opts, watermark: undefined, device, presentMode: 'readback' });
+  const cpu = await createCpuRenderer(opts);
+  let field: Float32Array | null = null;
+  let wmMaxDiff = 0;
+  const perf = createPerformance({ preset, durationS: 3, seed: 7, intensity: 1 });
+  const pos = new Float32Array(rig.rest.length);
+  const pixels = (r: { canvas: OffscreenCanvas }) => (r.canvas.getContext('2d') as OffscreenCanvasRenderingContext2D).getImageData(0, 0, w, h).data;
+  const reference: Uint8ClampedArray[] = [];
+  const pending: Array<Promise<VideoFrame>> = [];
+  let cpuMaxDiff = 0;
+  let cpuDiffs = 0;
+  for (let i = 0; i < frames; i++) {
+    const p = perf.at((i * 3) / 30);
+    poseRig(rig, p, pos);
+    const t = frameTime(i);
+    // All draws are asked for before any is awaited, so they overlap as far as the renderer allows.
+    pending.push(piped.draw(pos, p, t.timestampUs, t.durationUs));
+    await serial.render(pos, p);
+    await cpu.render(pos, p);
+    await plain.render(pos, p);
+    const g = pixels(serial);
+    const c = pixels(cpu);
+    const u = pixels(plain);
+    // The field is informed by the first frame (labelled, unwatermarked), as both renderers do.
+    field ??= informedField({ data: u, width: w, height: h }, opts.watermark).field;
+    addPatternField(u, field);
+    for (let j = 0; j < g.length; j++) wmMaxDiff = Math.max(wmMaxDiff, Math.abs(g[j]! - u[j]!));
+    for (let j = 0; j < g.length; j++) {
+      const d = Math.abs(g[j]! - c[j]!);
+      if (d > 0) cpuDiffs++;
+      if (d > cpuMaxDiff) cpuMaxDiff = d;
+    }
+    reference.push(g);
+  }
+  let drawDiffFrames = 0;
+  let drawMaxDiff = 0;
+  let movingFrames = 0;
+  for (let i = 0; i < frames; i++) {
+    const f = await pending[i]!;
+    const got = new Uint8Array(w * h * 4);
+    await f.copyTo(got, { format: 'RGBA' } as VideoFrameCopyToOptions);
+    f.close();
+    let d = 0;
+    for (let j = 0; j < got.length; j++) d = Math.max(d, Math.abs(got[j]! - reference[i]![j]!));
+    if (d > 0) drawDiffFrames++;
+    drawMaxDiff = Math.max(drawMaxDiff, d);
+    if (i > 0 && reference[i]!.some((v, j) => v !== reference[0]![j])) movingFrames++;
+  }
+  serial.destroy();
+  piped.destroy();
+  plain.destroy();
+  cpu.destroy();
+  layer.close();
+  return { frames, drawDiffFrames, drawMaxDiff, wmMaxDiff, cpuMaxDiff, cpuDiffShare: cpuDiffs / (frames * w * h * 4), movingFrames };
+}
+
+(globalThis as unknown as { compareRenderers: typeof compare }).compareRenderers = compare;

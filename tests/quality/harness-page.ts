@@ -1,0 +1,54 @@
+// Node side of the harness page (harness-entry.ts) in headless Chromium with SwiftShader WebGPU:
+// used by the quality harness (run.ts) and by the bench's render-against-encoder table.
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import type { MotionSettings } from '../../lib/motion/catalog';
+import { openBundlePage } from '../support/bundle-page';
+import type { ClipData, SpeedResult } from './harness-entry';
+
+type Harness = {
+  init(): Promise<string>;
+  loadFixture(u: string, l: number): Promise<{ ok: boolean; faces: number; faceMs: number; error?: string }>;
+  runClip(m: MotionSettings, o: object): Promise<ClipData>;
+  peek(p: object, z: number, at: number, cpu: boolean): Promise<string>;
+  speed(l: number, n: number): Promise<SpeedResult>;
+};
+
+export interface HarnessPage {
+  page: Page;
+  /** The WebGPU adapter's description. */
+  adapter: string;
+  /** Find the face in a portrait (a file name under fixtures/portraits) and build its rig. */
+  loadFixture(file: string, outLong: number): Promise<{ ok: boolean; faces: number; faceMs: number; error?: string }>;
+  runClip(motion: MotionSettings, opts: { clipS: number; fps: number; ssimEvery: number; sheetFrames: number }): Promise<ClipData>;
+  peek(pose: object, zoom: number, at: number, cpu: boolean): Promise<string>;
+  /** Render and encode times per frame for the loaded portrait at `outLong` px (see harness-entry.ts). */
+  speed(outLong: number, frames?: number): Promise<SpeedResult>;
+  close(): Promise<void>;
+}
+
+export async function openHarness(): Promise<HarnessPage> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+  const bundle = await openBundlePage(browser, join(import.meta.dirname, 'harness-entry.ts'), { ready: 'harness' });
+  const page = bundle.page;
+  page.setDefaultTimeout(0);
+  const call = <K extends keyof Harness>(name: K, ...args: Parameters<Harness[K]>) =>
+    page.evaluate(([n, a]) => ((globalThis as unknown as { harness: Record<string, (...x: unknown[]) => unknown> }).harness[n]!(...a)), [name, args] as const) as ReturnType<Harness[K]>;
+  const adapter = await call('init');
+  return {
+    page,
+    adapter,
+    loadFixture: (file, outLong) => call('loadFixture', `/fixtures/portraits/${file}`, outLong),
+    runClip: (motion, opts) => call('runClip', motion, opts),
+    peek: (pose, zoom, at, cpu) => call('peek', pose, zoom, at, cpu),
+    speed: (outLong, frames = 60) => call('speed', outLong, frames),
+    async close() {
+      await bundle.close();
+      await browser.close();
+    },
+  };
+}
