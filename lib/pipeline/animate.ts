@@ -11,7 +11,7 @@ import { retarget } from '../motion/retarget';
 import type { FaceTracker } from '../face/track';
 import { getDriver, type DriverRecord } from '../store/drivers';
 import { planDriverAudio } from '../video/audio';
-import { buildRig, createRenderer, poseRig } from '../render';
+import { buildRig, createRenderer, poseRig, sourceSample } from '../render';
 import { loadSource } from '../source/load';
 import { newClipId, putClip, type ClipRecord, type MotionSettings } from '../store/clips';
 import { isStorageFull } from '../store/db';
@@ -107,7 +107,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   const scale = width / src.bitmap.width;
   const faceOut = { x: face.box.x * scale, y: face.box.y * scale, w: face.box.w * scale, h: face.box.h * scale };
   const { layer } = await renderLabelLayer(width, height, faceOut, await getLabelOptions());
-  const rig = buildRig(face, src.bitmap.width, src.bitmap.height);
+  const rig = buildRig(face, src.bitmap.width, src.bitmap.height, await sourceSample(src.bitmap));
   // The clip's identifier is known before its first frame: the watermark in every frame carries it.
   const clipId = newClipId();
   const watermark = clipIdToPayload(clipId);

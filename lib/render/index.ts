@@ -5,6 +5,7 @@ export { poseRig, countFlippedTriangles } from './pose';
 export { rasterizeMesh, compositeOverlay, restUvs, type RgbaImage } from './raster';
 export { createCpuRenderer, type CpuRendererOptions } from './cpu';
 export { createWebGpuRenderer, getGpuDevice, preferredPresentMode, type WebGpuRendererOptions } from './webgpu';
+export { sourceSample } from './source';
 
 import type { FrameRenderer } from './types';
 import { createCpuRenderer } from './cpu';

@@ -2,6 +2,7 @@ import Delaunator from 'delaunator';
 import { LANDMARK_COUNT, type Face } from '../face/types';
 import type { Rig } from './types';
 import { rawExpressionOffsets } from './pose';
+import { mouthCover, type FaceImage } from './mouth-cover';
 import { CHEEK_EXTREME_LEFT, CHEEK_EXTREME_RIGHT, CHIN, FACE_OVAL, FOREHEAD_TOP, LEFT_EYE, RIGHT_EYE } from './landmarks';
 
 /**
@@ -92,9 +93,11 @@ function smooth01(x: number): number {
  * opening) are vertices of no triangle (pose.ts carries them along with the triangle they lie in). All triangles are returned with positive signed area
  * (x right, y down: (b-a) x (c-a) > 0).
  */
-export function buildRig(face: Face, width: number, height: number): Rig & { layout: RigLayout } {
+export function buildRig(face: Face, width: number, height: number, image?: FaceImage): Rig & { layout: RigLayout } {
   if (face.landmarks.length < LANDMARK_COUNT * 3) throw new Error(`buildRig: expected ${LANDMARK_COUNT} landmarks`);
   const L = face.landmarks;
+  // The picture, when given, tells whether hair hides the mouth (the jaw then moves differently).
+  const cover = image ? mouthCover(L, image) : 0;
   const hf = headFrame(face);
   const xs: number[] = [];
   const ys: number[] = [];
@@ -213,7 +216,7 @@ export function buildRig(face: Face, width: number, height: number): Rig & { lay
   // triangles of an upper-lip point beside two lower-lip points: they flip as soon as the lips part,
   // and the fold guard kept the jaw almost shut (a jaw drop of 1 px instead of 15 on the Mona
   // Lisa). Flip such edges (Lawson flips, valid at rest) until the opened mouth folds nothing.
-  const probe: Rig = { width, height, rest: Float32Array.from({ length: n * 2 }, (_, i) => (i % 2 ? ys[i >> 1]! : xs[i >> 1]!)), depth: new Float32Array(n), headWeight: Float32Array.from(ws), indices: new Uint32Array(0), face };
+  const probe: Rig = { width, height, rest: Float32Array.from({ length: n * 2 }, (_, i) => (i % 2 ? ys[i >> 1]! : xs[i >> 1]!)), depth: new Float32Array(n), headWeight: Float32Array.from(ws), indices: new Uint32Array(0), face, mouthCover: cover };
   const probes = [0.5, 1].map((jaw) => rawExpressionOffsets(probe, { yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: { jawOpen: jaw, mouthFunnel: jaw } }));
   // Likewise for shut eyes (a three-quarter face's far eye meets long thin triangles at the lids).
   for (const blink of [0.5, 1]) probes.push(rawExpressionOffsets(probe, { yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: { eyeBlinkLeft: blink, eyeBlinkRight: blink } }));
@@ -238,6 +241,7 @@ export function buildRig(face: Face, width: number, height: number): Rig & { lay
     headWeight,
     indices: Uint32Array.from(out),
     face,
+    mouthCover: cover,
     layout: { landmarkCount: LANDMARK_COUNT, ringStart, borderStart, vertexCount: n },
   };
 }

@@ -73,6 +73,8 @@ interface MouthFrame {
   lowerLipH: number;
   /** v of the chin below the seam. */
   chinV: number;
+  /** Where hair hides the lips: v of the hair's lower edge, which is then the seam (see mouth-cover.ts); else 0. */
+  cover: number;
   /** Which side of the seam the inner-lip landmarks belong to (-1 above, +1 below), for ties on the seam. */
   side: Map<number, number>;
 }
@@ -168,7 +170,9 @@ function mouthFrame(rig: Rig, fx: number, fy: number, mouthW: number): MouthFram
     const b = local(INNER_LIP_LOWER[k]!);
     pts.push([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2]);
   }
-  const seam = sortedPolyline(pts);
+  // A mouth hidden by hair parts at the hair's lower edge: the lips and the hair stay with the face.
+  const cover = rig.mouthCover && rig.mouthCover > 0 ? rig.mouthCover : 0;
+  const seam = cover > 0 ? { u: Float64Array.of(-mouthW, mouthW), v: Float64Array.of(cover, cover) } : sortedPolyline(pts);
   const dist = (i: number, j: number) => {
     const [x1, y1] = lm(rig, i);
     const [x2, y2] = lm(rig, j);
@@ -187,6 +191,7 @@ function mouthFrame(rig: Rig, fx: number, fy: number, mouthW: number): MouthFram
     upperLipH: Math.max(1, dist(UPPER_LIP_TOP, INNER_LIP_UPPER[Math.floor(INNER_LIP_UPPER.length / 2)]!)),
     lowerLipH: Math.max(1, dist(LOWER_LIP_BOTTOM, INNER_LIP_LOWER[Math.floor(INNER_LIP_LOWER.length / 2)]!)),
     chinV,
+    cover,
     side,
   };
 }
@@ -434,7 +439,9 @@ function applyJaw(c: RigCache, rig: Rig, drop: number, lipOnly: number, dx: Floa
   const jawSigma = 0.8 * mw;
   const ramp = 0.85 * m.chinV;
   const neckFall = 1.0 * m.chinV;
-  const upLift = 0.18 * drop + 0.5 * lipOnly;
+  const upLift = m.cover > 0 ? 0 : 0.18 * drop + 0.5 * lipOnly;
+  // Under hair the skin between its edge and the chin stretches (no tear to fill with a mouth).
+  const coverSpan = Math.max(1, m.chinV - m.cover);
   for (let i = 0; i < n; i++) {
     const w = rig.headWeight[i]!;
     if (w === 0) continue;
@@ -450,7 +457,11 @@ function applyJaw(c: RigCache, rig: Rig, drop: number, lipOnly: number, dx: Floa
     const q = u / m.halfW;
     const lip = q >= 1 || q <= -1 ? 0 : Math.pow(1 - q * q, 0.75);
     let d: number;
-    if (v > 0) {
+    if (m.cover > 0) {
+      const jaw = Math.exp(-0.5 * (u / jawSigma) ** 2);
+      const fall = 1 - smooth01((v - coverSpan) / neckFall);
+      d = v > 0 ? drop * jaw * smooth01(v / coverSpan) * fall : 0;
+    } else if (v > 0) {
       const jaw = Math.exp(-0.5 * (u / jawSigma) ** 2);
       const r = smooth01(v / ramp);
       const below = jaw * r + lip * (1 - r);

@@ -36,3 +36,17 @@ export function overlayPixels(overlay: ImageBitmap, width: number, height: numbe
   ctx.drawImage(overlay, 0, 0, width, height);
   return ctx.getImageData(0, 0, width, height);
 }
+
+/**
+ * The source's pixels at most `longSide` px long (for reading the face's appearance when the rig is
+ * built; see mouth-cover.ts), with the scale from source px.
+ */
+export async function sourceSample(source: ImageBitmap, longSide = 768): Promise<{ image: ImageData; scaleX: number; scaleY: number }> {
+  const k = Math.min(1, longSide / Math.max(source.width, source.height));
+  const width = Math.max(1, Math.round(source.width * k));
+  const height = Math.max(1, Math.round(source.height * k));
+  const { bitmap, owned } = await prefilterSource(source, width, height);
+  const image = bitmapPixels(bitmap);
+  if (owned) bitmap.close();
+  return { image, scaleX: image.width / source.width, scaleY: image.height / source.height };
+}

@@ -17,6 +17,12 @@ export interface Rig {
   indices: Uint32Array;
   /** The face this rig was built for. */
   face: Face;
+  /**
+   * Where hair hides the lips (mouth-cover.ts): how far below the lip seam (source px, down the
+   * face) the hair ends. The jaw then moves only what lies below it and no mouth interior opens.
+   * 0 or absent: the lips can be seen.
+   */
+  mouthCover?: number;
 }
 
 /** Parameters of one instant of a performance. Angles in radians; expression values 0-1. */

@@ -15,6 +15,7 @@ import { createWebGpuRenderer, getGpuDevice } from '../../lib/render/webgpu';
 import { createCpuRenderer } from '../../lib/render/cpu';
 import type { FrameRenderer, Rig } from '../../lib/render/types';
 import { loadSource } from '../../lib/source/load';
+import { sourceSample } from '../../lib/render/source';
 import { createMp4Encoder, frameTime } from '../../lib/video/encode';
 import { renderLabelLayer } from '../../lib/watermark/label';
 
@@ -119,7 +120,7 @@ async function loadFixture(url: string, outLong: number): Promise<{ ok: boolean;
   const k = Math.min(1, outLong / Math.max(w, h));
   const outW = Math.max(2, 2 * Math.round((w * k) / 2));
   const outH = Math.max(2, 2 * Math.round((h * k) / 2));
-  const rig = buildRig(face, w, h);
+  const rig = buildRig(face, w, h, await sourceSample(src.bitmap));
   // Reference: the source as the renderer samples it (prefiltered to the output size).
   const refBmp = w > outW * 1.05 || h > outH * 1.05 ? await createImageBitmap(src.bitmap, { resizeWidth: outW, resizeHeight: outH, resizeQuality: 'high' }) : src.bitmap;
   const rc = new OffscreenCanvas(outW, outH);
@@ -132,7 +133,7 @@ async function loadFixture(url: string, outLong: number): Promise<{ ok: boolean;
   const side = Math.min(Math.max(outW, outH), Math.max(bw, bh) * 2.2);
   const crop = { x: bx + bw / 2 - side / 2, y: by + bh / 2 - side / 2, side };
   loaded = { bitmap: src.bitmap, face, rig, outW, outH, ref, crop, headMask: headMask(rig, outW, outH, Math.max(4, 0.015 * outW)), faceMs };
-  return { ok: true, faces: faces.length, faceMs, box: face.box, landmarks: Array.from(face.landmarks), w, h } as { ok: boolean; faces: number; faceMs: number };
+  return { ok: true, faces: faces.length, faceMs, box: face.box, landmarks: Array.from(face.landmarks), w, h, mouthCover: rig.mouthCover ?? 0 } as { ok: boolean; faces: number; faceMs: number };
 }
 
 /** Mean SSIM (8x8 windows, stride 4) over windows entirely outside the head mask. */

@@ -11,6 +11,7 @@ import { poseRig } from '../../../lib/render/pose';
 import { createCpuRenderer } from '../../../lib/render/cpu';
 import { createWebGpuRenderer, getGpuDevice } from '../../../lib/render/webgpu';
 import { loadSource } from '../../../lib/source/load';
+import { sourceSample } from '../../../lib/render/source';
 import { frameTime } from '../../../lib/video/encode';
 import { renderLabelLayer } from '../../../lib/watermark/label';
 import { informedField } from '../../../lib/watermark/informed';
@@ -37,7 +38,7 @@ async function compare(fixture: string, preset: PresetId, outLong: number, frame
   const src = await loadSource(fixture);
   const face = chooseFace(await finder.find(src.bitmap));
   if (!face) throw new Error('no face');
-  const rig = buildRig(face, src.bitmap.width, src.bitmap.height);
+  const rig = buildRig(face, src.bitmap.width, src.bitmap.height, await sourceSample(src.bitmap));
   const k = outLong / Math.max(rig.width, rig.height);
   const w = 2 * Math.round((rig.width * k) / 2);
   const h = 2 * Math.round((rig.height * k) / 2);

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { buildRig } from '../../lib/render/mesh';
+import { mouthCover } from '../../lib/render/mouth-cover';
+import { CAVITY_STRIDE, CAVITY_VERTEX_COUNT, mouthCavity } from '../../lib/render/mouth';
+import { countFlippedTriangles, poseRig } from '../../lib/render/pose';
+import { INNER_LIP_LOWER, INNER_LIP_UPPER } from '../../lib/render/landmarks';
+import type { PoseParams } from '../../lib/render/types';
+import { FACES } from '../support/landmarks';
+
+const { face, w, h } = FACES['mona-lisa'];
+const L = face.landmarks;
+const at = (i: number) => [L[i * 3]!, L[i * 3 + 1]!] as const;
+const mouthW = Math.hypot(at(291)[0] - at(61)[0], at(291)[1] - at(61)[1]);
+const rest = (): PoseParams => ({ yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: {} });
+
+/**
+ * A picture of this face at half size: skin everywhere, red lips, and optionally dark grey hair from
+ * just under the nose down to `hairTo` (source px, image y), across the mouth and a little beyond.
+ */
+function picture(hairTo: number | null, lips: [number, number, number] = [170, 60, 60]) {
+  const s = 0.5;
+  const W = Math.round(w * s), H = Math.round(h * s);
+  const data = new Uint8ClampedArray(W * H * 4);
+  const [nx, ny] = at(164);
+  const [lx0] = at(61);
+  const [lx1] = at(291);
+  const lipTop = at(0)[1], lipBottom = at(17)[1];
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const sx = x / s, sy = y / s;
+      let c: [number, number, number] = [205, 170, 140];
+      if (sx > lx0 && sx < lx1 && sy > lipTop && sy < lipBottom) c = lips;
+      if (hairTo !== null && sy > ny + 2 && sy < hairTo && sx > lx0 - 0.3 * mouthW && sx < lx1 + 0.3 * mouthW && Math.abs(sx - nx) < 1.2 * mouthW) c = [55, 52, 50];
+      data.set([c[0], c[1], c[2], 255], (y * W + x) * 4);
+    }
+  return { image: { width: W, height: H, data }, scaleX: s, scaleY: s };
+}
+
+describe('mouths hidden by hair', () => {
+  const chin = at(152)[1];
+  const lipBottom = at(17)[1];
+  const hairEdge = lipBottom + 0.45 * (chin - lipBottom);
+
+  it('sees red lips as lips, and dark lips (not hair above them) as lips too', () => {
+    expect(mouthCover(L, picture(null))).toBe(0);
+    expect(mouthCover(L, picture(null, [60, 45, 45]))).toBe(0);
+  });
+
+  it('finds a moustache over the lips and where it ends', () => {
+    const cover = mouthCover(L, picture(hairEdge));
+    expect(cover).toBeGreaterThan(0);
+    // The seam's origin is the middle of the inner lips; the hair's edge lies cover px below it.
+    const originY = (at(13)[1] + at(14)[1]) / 2;
+    expect(originY + cover).toBeGreaterThan(hairEdge - 0.06 * mouthW);
+    expect(originY + cover).toBeLessThan(hairEdge + 0.06 * mouthW);
+  });
+
+  it('keeps the lips and the hair still when the jaw drops, moves the chin, opens no mouth and folds nothing', () => {
+    const covered = buildRig(face, w, h, picture(hairEdge));
+    const open = buildRig(face, w, h, picture(null));
+    expect(covered.mouthCover).toBeGreaterThan(0);
+    expect(open.mouthCover).toBe(0);
+    for (const jaw of [0.3, 0.6, 1]) {
+      const p = poseRig(covered, { ...rest(), expressions: { jawOpen: jaw } });
+      expect(countFlippedTriangles(covered, p)).toBe(0);
+      for (const i of [...INNER_LIP_UPPER, ...INNER_LIP_LOWER, 0, 17]) expect(Math.abs(p[i * 2 + 1]! - covered.rest[i * 2 + 1]!)).toBeLessThan(0.01 * mouthW);
+      expect(p[152 * 2 + 1]! - covered.rest[152 * 2 + 1]!).toBeGreaterThan(0.5 * jaw * 0.55 * mouthW);
+      expect(mouthCavity(covered, p, new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE))).toBe(0);
+    }
+    // The same face with its lips in view opens its mouth as before.
+    const q = poseRig(open, { ...rest(), expressions: { jawOpen: 0.6 } });
+    expect(mouthCavity(open, q, new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE))).toBe(1);
+  });
+});
