@@ -721,10 +721,12 @@ export function rawExpressionOffsets(rig: Rig, p: PoseParams): Float64Array {
 const JAW_DROP = 0.55;
 /**
  * Mouth-corner travel at mouthSmile* = 1, in mouth widths: out along the face and up. (A full
- * smile widens the mouth by a fifth or more; at 0.075 / 0.06 the re-detector barely saw it.)
+ * smile widens the mouth by a fifth or more; at 0.075 / 0.06 the re-detector barely saw it, and at
+ * 0.11 / 0.10 a full "Smile" was hard to see and read as mouthSmile 0.0-0.25 on 9 of 12 portraits;
+ * at 0.16 / 0.16 it reads 0.1-0.8, median 0.4, and still looks like the sitter's own smile.)
  */
-const SMILE_OUT = 0.11;
-const SMILE_UP = 0.1;
+const SMILE_OUT = 0.16;
+const SMILE_UP = 0.16;
 /** Brow lift at 1, in eye widths. */
 const BROW_LIFT = 0.22;
 /** Smallest fraction of its rest area a triangle may keep before the motion is scaled back. */
