@@ -300,7 +300,7 @@ export function nod(opts: PresetOptions = {}): PresetPerformance {
     const dur = cycles / freq;
     const slot = T / n;
     const start = i * slot + 0.3 + rand() * Math.max(0, slot - dur - 0.7);
-    const amp = (4 + 1.5 * rand()) * DEG * k;
+    const amp = (6 + 2 * rand()) * DEG * k;
     bursts.push(burst(start, cycles, freq, amp, 0.7));
     ty.push(burst(start, cycles, freq, 0.006 * k, 0.7));
     spans.push([start, start + dur]);
@@ -337,7 +337,7 @@ export function shakeHead(opts: PresetOptions = {}): PresetPerformance {
     const cycles = Math.min(2 + Math.floor(rand() * 2), Math.max(1, Math.floor((slot - 0.8) * freq)));
     const dur = cycles / freq;
     const start = i * slot + 0.3 + rand() * Math.max(0, slot - dur - 0.7);
-    const amp = dir * (4.5 + 1.5 * rand()) * DEG * k;
+    const amp = dir * (6.5 + 2 * rand()) * DEG * k;
     yaw.push(burst(start, cycles, freq, amp));
     roll.push(burst(start, cycles, freq, -0.15 * amp));
     spans.push([start, start + dur]);
@@ -394,8 +394,8 @@ export function lookAround(opts: PresetOptions = {}): PresetPerformance {
   return finish(
     T,
     {
-      yaw: add(base.yaw, (t) => -4.5 * DEG * hx(t)),
-      pitch: add(base.pitch, (t) => 2.5 * DEG * hy(t)),
+      yaw: add(base.yaw, (t) => -6.5 * DEG * hx(t)),
+      pitch: add(base.pitch, (t) => 3.5 * DEG * hy(t)),
       roll: add(base.roll, (t) => 0.8 * DEG * hx(t)),
       expressions: { ...gazeExpressions(holds(eyeX), holds(eyeY)), eyeBlinkLeft: left, eyeBlinkRight: right },
     },
