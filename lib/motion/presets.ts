@@ -525,8 +525,8 @@ export function talk(opts: PresetOptions = {}): TalkPerformance {
   const warmFirst = rand() < 0.5 ? 0 : 1;
   phrases.forEach(([a, b], i) => {
     const start = Math.max(0.05, a - 0.12);
-    headX.push({ t: start, dur: 0.5, value: side * (1.5 + 1.5 * rand()) * DEG });
-    headY.push({ t: start + 0.05, dur: 0.5, value: tiltSide * (1.6 + 0.8 * rand()) * DEG });
+    headX.push({ t: start, dur: 0.5, value: side * (2.5 + 2 * rand()) * DEG });
+    headY.push({ t: start + 0.05, dur: 0.5, value: tiltSide * (2.4 + 1.2 * rand()) * DEG });
     side = -side;
     tiltSide = -tiltSide;
     if (i % 2 === warmFirst) {
