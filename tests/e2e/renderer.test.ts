@@ -45,9 +45,11 @@ describe('WebGPU renderer', () => {
       expect(r.drawMaxDiff).toBe(0);
       // The watermark pass (see embed-gpu.ts: the same sum, rounded alike) matches the CPU embedder.
       expect(r.wmMaxDiff).toBeLessThanOrEqual(1);
-      // The CPU fallback samples the moving mesh slightly differently, nowhere visibly.
+      // The CPU fallback samples the moving mesh with exact bilinear weights where the GPU rounds
+      // them, so fine texture differs by a level or two in places, nowhere visibly.
       expect(r.cpuMaxDiff).toBeLessThanOrEqual(8);
       expect(r.cpuDiffShare).toBeLessThan(0.1);
+      expect(r.cpuMeanDiff).toBeLessThan(0.2);
     });
   }
 });

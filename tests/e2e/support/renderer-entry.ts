@@ -27,6 +27,8 @@ export interface RendererComparison {
   /** Largest per-channel difference between the WebGPU and the CPU renderer, and the share of channels that differ. */
   cpuMaxDiff: number;
   cpuDiffShare: number;
+  /** Mean per-channel difference between the WebGPU and the CPU renderer (levels). */
+  cpuMeanDiff: number;
   /** Frames in which something moved (differs from frame 0), so the comparison is not of still frames. */
   movingFrames: number;
 }
@@ -57,6 +59,7 @@ async function compare(fixture: string, preset: PresetId, outLong: number, frame
   const pending: Array<Promise<VideoFrame>> = [];
   let cpuMaxDiff = 0;
   let cpuDiffs = 0;
+  let cpuDiffSum = 0;
   for (let i = 0; i < frames; i++) {
     const p = perf.at((i * 3) / 30);
     poseRig(rig, p, pos);
@@ -76,6 +79,7 @@ async function compare(fixture: string, preset: PresetId, outLong: number, frame
     for (let j = 0; j < g.length; j++) {
       const d = Math.abs(g[j]! - c[j]!);
       if (d > 0) cpuDiffs++;
+      cpuDiffSum += d;
       if (d > cpuMaxDiff) cpuMaxDiff = d;
     }
     reference.push(g);
@@ -99,7 +103,7 @@ async function compare(fixture: string, preset: PresetId, outLong: number, frame
   plain.destroy();
   cpu.destroy();
   layer.close();
-  return { frames, drawDiffFrames, drawMaxDiff, wmMaxDiff, cpuMaxDiff, cpuDiffShare: cpuDiffs / (frames * w * h * 4), movingFrames };
+  return { frames, drawDiffFrames, drawMaxDiff, wmMaxDiff, cpuMaxDiff, cpuDiffShare: cpuDiffs / (frames * w * h * 4), cpuMeanDiff: cpuDiffSum / (frames * w * h * 4), movingFrames };
 }
 
 (globalThis as unknown as { compareRenderers: typeof compare }).compareRenderers = compare;
