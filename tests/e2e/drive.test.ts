@@ -221,16 +221,15 @@ describe('Drive a portrait with a real face', () => {
     // The face is found in every analysed frame of the driven clip (quality harness: continuity 100 %).
     expect(continuity).toBe(1);
     // The target is 0.85 on every channel. Measured with Vigée Le Brun -> Mona Lisa ("Talk",
-    // seeds 341-343, eight runs; README "Drive a portrait with a real face"): blink 0.82-0.99, jaw
-    // 0.79-0.87, yaw 0.73-0.89 (0.00 in a loop whose head stayed turned to one side, since fixed:
-    // the phrases now alternate sides), pitch 0.36-0.91, smile 0.42-0.75. No channel reaches 0.85 in
-    // every run, so what is asserted is what held with margin on a loaded machine. Smile is reported
-    // only: this driver's painted smile hardly re-detects (range ~0.04), so its figure is mostly
-    // noise against the result's mouth (the range checks below still assert that the mouth moves).
+    // seed 341, three runs on 2026-12-06 with the visible smile and Talk's larger head turns; README
+    // "Drive a portrait with a real face"): blink 0.84-0.91, jaw 0.75-0.85, smile 0.71-0.79, yaw
+    // 0.85-0.94, pitch 0.63-0.75. No channel reaches 0.85 in every run, so what is asserted is what
+    // held with margin on a loaded machine.
     expect(corr.blink!).toBeGreaterThan(0.7);
     expect(corr.jaw!).toBeGreaterThan(0.7);
-    expect(corr.yaw!).toBeGreaterThan(0.5);
-    expect(corr.pitch!).toBeGreaterThan(0.2);
+    expect(corr.smile!).toBeGreaterThan(0.5);
+    expect(corr.yaw!).toBeGreaterThan(0.7);
+    expect(corr.pitch!).toBeGreaterThan(0.4);
     // The portrait moves its own face: the re-detected mouth and eyes change as much as the driver's.
     expect(range.smile![1]).toBeGreaterThan(0.5 * range.smile![0]);
     expect(range.jaw![1]).toBeGreaterThan(0.05);
