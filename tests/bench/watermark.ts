@@ -20,8 +20,8 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { detectInternals, detectWatermark, type WatermarkDetection } from '../../lib/watermark/detect';
-import { clipIdToPayload, FALSE_POSITIVE_BOUND } from '../../lib/watermark/payload';
+import { detectInternals, detectWatermark, FALSE_POSITIVE_BOUND, type WatermarkDetection } from '../../lib/watermark/detect';
+import { clipIdToPayload } from '../../lib/watermark/payload';
 import { addPatternField, patternField } from '../../lib/watermark/pattern';
 import { informedField } from '../../lib/watermark/informed';
 import { cropRGBA, decodeFrames, encodeFrames, psnr, type RawFrame } from './watermark-media';
