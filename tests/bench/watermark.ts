@@ -1,12 +1,13 @@
 // `npx vite-node tests/bench/watermark.ts` (npm run bench:watermark): robustness and false-positive
 // benchmark of the invisible watermark. Builds a short watermarked clip from every fixture portrait
-// (768 px long side, 30 frames at 30 fps with a small synthetic zoom/pan, CPU reference embedder,
+// (768 px long side, 30 frames at 30 fps with a swaying face region, CPU reference embedder,
 // libx264 CRF 18 as the "clip"), attacks each clip with ffmpeg, decodes, detects, then runs the
 // detector on >= 10,000 unwatermarked frames. Prints markdown tables, writes bench-results/watermark.json.
+// The "JPEG q50" attack uses ImageMagick when it is installed, else ffmpeg's MJPEG at -q:v 10.
 // Options: --quick (3 portraits, 2,000 false-positive frames), --portraits=N, --fp=N (false-positive
 // frame target), --no-videos (skip the fixture videos in the false-positive run), --no-fp,
-// --out=FILE (default bench-results/watermark.json). Default: 8 portraits (about 15 minutes on 2
-// idle cores); --portraits=12 for all.
+// --out=FILE (default bench-results/watermark.json). Default: 8 portraits; --portraits=12 for all
+// (on 2 shared cores: about 8 minutes for the attacks, 16 for the false-positive run).
 // Environment filters for quick iterations (the default is the full run):
 //   WM_CLIPS=klimt,van-gogh   portraits whose file name starts with one of these (overrides --portraits)
 //   WM_ATTACKS=CRF 35,GIF     attacks whose name contains one of these (case-insensitive)
