@@ -104,7 +104,9 @@ export function chipField(chips: Float32Array, width: number, height: number, rm
   };
   let lo = 0;
   let hi = (2 * rms) / Math.sqrt(se / out.length);
-  for (let it = 0; it < 24; it++) {
+  // A field of mostly small values (informed amplitudes near 0) rounds to little; widen until too strong.
+  for (let it = 0; it < 8 && roundedPower(hi) <= target; it++) hi *= 2;
+  for (let it = 0; it < 28; it++) {
     const mid = 0.5 * (lo + hi);
     if (roundedPower(mid) <= target) lo = mid;
     else hi = mid;
