@@ -34,7 +34,7 @@ export interface WatermarkDetection {
   /** The clip identifier payload when found (CRC verified), else null. */
   payload: bigint | null;
   /**
-   * 0..1. When found: 0.5 + 0.5 * (2 * agreement - 1) where agreement is the fraction of the 204
+   * 0..1. When found: 0.5 + 0.5 * (2 * agreement - 1) where agreement is the fraction of the
    * raw channel bits that agree with the decoded codeword (1 = every raw bit agrees). When not
    * found: below 0.5, growing with the strength of the sync peak (a hint that a damaged mark may be
    * present).

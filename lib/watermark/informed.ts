@@ -20,14 +20,15 @@ import { detectInternals, type WatermarkFrame } from './detect';
 
 /**
  * Amplitude range of one channel bit relative to the plain pattern. The cap keeps any chip within
- * 2x the plain amplitude (5.6 levels; visibility). A floor above 0 (so that no bit relies on the host
- * alone) measured worse, after CRF 18 / JPEG q50 / 25% downscale / CRF 35, than 0 (floors 0, 0.15,
- * 0.35, 0.6 and caps 1.8, 2.2, 2.7 were compared on 5 portraits, tests/bench/watermark-diag.ts).
+ * 2x the plain amplitude (about 6 levels; visibility). A floor above 0 (so that no bit relies on the
+ * host alone) measured worse, after CRF 18 / JPEG q50 / 25% downscale / CRF 35, than 0 (floors 0,
+ * 0.15, 0.35, 0.6 and caps 1.8, 2.2, 2.7 were compared on 5 portraits in format v1,
+ * tests/bench/watermark-diag.ts).
  */
 export const INFORMED_MIN = 0;
 export const INFORMED_MAX = 2;
 /** Fraction of the host's projection that the amplitudes cancel (1 = all; 0.7 and 0.5 measured worse
- *  after CRF 18, JPEG q50 and 25% downscale on Klimt, van Gogh and Einstein). */
+ *  in format v1 after CRF 18, JPEG q50 and 25% downscale on Klimt, van Gogh and Einstein). */
 export const INFORMED_LAMBDA = 1;
 const ITERATIONS = 3;
 
