@@ -2,7 +2,7 @@
 // scales frames, reads their pixels and runs the detector.
 import { detectWatermark, type WatermarkFrame } from '../watermark/detect';
 
-/** Frames are scaled so their long side is at most this (the detector works at 256 px). */
+/** Frames are scaled so their long side is at most this (the detector works at 320 px or less). */
 const FRAME_LONG_SIDE = 768;
 
 function grab(src: CanvasImageSource, w: number, h: number): WatermarkFrame {

@@ -1,23 +1,25 @@
 // Invisible-watermark detector. Pure TypeScript, runs anywhere (extension page, worker, Node).
 //
-// 1. Every frame is reduced to luma at a detection resolution whose long side is DET_LONG
-//    (2 samples per chip when the frame is uncropped), high-pass filtered (luma minus its 3x3 box
+// 1. Every frame is reduced to luma at a detection resolution whose long side is 64 samples per tile
+//    period (2 samples per chip when the frame is uncropped; 320 px for format v2), high-pass filtered (luma minus its 3x3 box
 //    mean), weighted by 1/sigma^2 where sigma is the local mean |residual| (7x7; the matched weight
 //    for a host whose local variance varies; 1/sigma, the first version, measured worse on every
 //    attack of the bench) and clipped; the
 //    residuals of all frames of the same size are summed (soft combining: the mark sits at the same
 //    place in every frame, the picture content and codec noise do not).
-// 2. Tile period: the period is 1/4 of the ORIGINAL long side; resizing keeps that ratio and a crop
-//    of c of the long side makes it 1/(4(1-c)). For each candidate scale f in scaleRange the residual
+// 2. Tile period: the period is 1/T of the ORIGINAL long side (T tiles per long side); resizing keeps
+//    that ratio and a crop of c of the long side makes it 1/(T(1-c)). For each candidate scale f in scaleRange the residual
 //    is folded modulo the period into a 64x64 tile and circularly cross-correlated (FFT) with the
 //    keyed sync pattern; the peak gives the grid offset, its height above the correlation surface
 //    (a z-score) ranks candidates.
 // 3. The best candidates are refined (scale, sub-chip offset), the chip evidence is gathered with
-//    the same bilinear weights as the embedder, combined per channel bit, Viterbi-decoded and
-//    checked with the CRC-32. At most DECODE_ATTEMPTS decodes per call, so a random frame passes
-//    with probability <= DECODE_ATTEMPTS * 2^-32 = 4.66e-10.
-import { CODE_BITS, DECODE_ATTEMPTS, FALSE_POSITIVE_BOUND, decodePayload } from './payload';
-import { CHIPS, CHIP_COUNT, LAYOUT, TILES_PER_LONG_SIDE, patternAt } from './pattern';
+//    the same bilinear weights as the embedder, combined per channel bit, decoded and checked with
+//    the CRC-32.
+// 4. Formats are tried in turn (v2, then v1 for clips made before v2), each with at most
+//    DECODE_ATTEMPTS decodes; a decode makes at most format.checksPerDecode CRC checks, each passed by
+//    an unmarked input with probability 2^-32. FALSE_POSITIVE_BOUND is their sum.
+import { CHIPS, CHIP_COUNT, FORMATS, FORMAT_V2, type ChipLayout, type WatermarkFormat } from './formats';
+import { patternAt } from './pattern';
 
 export interface WatermarkFrame {
   data: Uint8ClampedArray | Uint8Array;
@@ -32,7 +34,7 @@ export interface WatermarkDetection {
   /** The clip identifier payload when found (CRC verified), else null. */
   payload: bigint | null;
   /**
-   * 0..1. When found: 0.5 + 0.5 * (2 * agreement - 1) where agreement is the fraction of the 204
+   * 0..1. When found: 0.5 + 0.5 * (2 * agreement - 1) where agreement is the fraction of the
    * raw channel bits that agree with the decoded codeword (1 = every raw bit agrees). When not
    * found: below 0.5, growing with the strength of the sync peak (a hint that a damaged mark may be
    * present).
@@ -48,6 +50,8 @@ export interface WatermarkDetection {
   /** Sync peak z-score of the chosen candidate and the estimated geometry. */
   syncZ?: number;
   scale?: number;
+  /** The watermark format found (2 = current, 1 = clips made before format v2). */
+  format?: number;
 }
 
 export interface DetectOptions {
@@ -55,14 +59,21 @@ export interface DetectOptions {
   scaleRange?: [number, number];
   /** Use at most this many frames (the first ones given); default unlimited. */
   maxFrames?: number;
+  /** Formats to try, in order (default: all, current first). */
+  formats?: readonly WatermarkFormat[];
 }
 
 const SAMPLES_PER_CHIP = 2;
 const BINS = CHIPS * SAMPLES_PER_CHIP; // 64
 const PERIOD0 = BINS; // detection pixels per tile at scale 1
-export const DET_LONG = TILES_PER_LONG_SIDE * PERIOD0; // 256
+/** Detection-resolution long side of a format (320 for v2, 256 for v1). */
+export const detLong = (format: WatermarkFormat): number => format.tilesPerLongSide * PERIOD0;
 const SCALE_STEP = 0.005;
 const DEFAULT_RANGE: [number, number] = [0.97, 1.28];
+/** Decodes per format and call: the best sync candidates at distinct scales. */
+export const DECODE_ATTEMPTS = 2;
+/** Upper bound on the probability that one detectWatermark call reports an unmarked input as marked. */
+export const FALSE_POSITIVE_BOUND = FORMATS.reduce((s, f) => s + DECODE_ATTEMPTS * f.checksPerDecode, 0) * 2 ** -32;
 
 // ---------------------------------------------------------------------------------------------
 // FFT (radix-2, in place) on BINS x BINS complex arrays.
@@ -127,21 +138,22 @@ function fft2(re: Float64Array, im: Float64Array, inverse: boolean): void {
   for (let c = 0; c < BINS; c++) fft1(re, im, c, BINS, inverse);
 }
 
-// Sync template sampled at bin centres, and its spectrum.
-const SYNC_CHIPVALS = (() => {
+// Sync template of a layout sampled at bin centres, and its spectrum (computed once per layout).
+const templates = new Map<ChipLayout, { re: Float64Array; im: Float64Array }>();
+function templateSpectrum(layout: ChipLayout): { re: Float64Array; im: Float64Array } {
+  let t = templates.get(layout);
+  if (t) return t;
   const v = new Float32Array(CHIP_COUNT);
-  for (const c of LAYOUT.sync) v[c] = LAYOUT.sign[c]!;
-  return v;
-})();
-const TEMPLATE_F = (() => {
+  for (const c of layout.sync) v[c] = layout.sign[c]!;
   const re = new Float64Array(BINS * BINS);
   const im = new Float64Array(BINS * BINS);
   for (let by = 0; by < BINS; by++)
-    for (let bx = 0; bx < BINS; bx++)
-      re[by * BINS + bx] = patternAt(SYNC_CHIPVALS, (bx + 0.5) / SAMPLES_PER_CHIP, (by + 0.5) / SAMPLES_PER_CHIP);
+    for (let bx = 0; bx < BINS; bx++) re[by * BINS + bx] = patternAt(v, (bx + 0.5) / SAMPLES_PER_CHIP, (by + 0.5) / SAMPLES_PER_CHIP);
   fft2(re, im, false);
-  return { re, im };
-})();
+  t = { re, im };
+  templates.set(layout, t);
+  return t;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Frame -> detection-resolution luma residual.
@@ -152,12 +164,12 @@ interface Plane {
   r: Float32Array;
 }
 
-function lumaAtDetectionScale(f: WatermarkFrame): { w: number; h: number; Y: Float32Array } | null {
+function lumaAtDetectionScale(f: WatermarkFrame, det: number): { w: number; h: number; Y: Float32Array } | null {
   const { width, height, data } = f;
   const ch = f.channels ?? 4;
   if (width < 8 || height < 8 || data.length < width * height * ch) return null;
   const L = Math.max(width, height);
-  const s = DET_LONG / L;
+  const s = det / L;
   const w = Math.max(1, Math.floor(width * s));
   const h = Math.max(1, Math.floor(height * s));
   const Y = new Float32Array(w * h);
@@ -231,9 +243,9 @@ function boxBlur(src: Float32Array, w: number, h: number, rad: number): Float32A
 /** Residual filter parameters (tunable for experiments through detectInternals.tune). */
 const RES = { hp: 1, loc: 3, eps: 0.25, clip: 3, pow: 2 };
 
-/** High-pass residual of one frame, clipped to limit the influence of strong edges. */
-function frameResidual(f: WatermarkFrame): Plane | null {
-  const l = lumaAtDetectionScale(f);
+/** High-pass residual of one frame at a format's detection resolution, clipped to limit the influence of strong edges. */
+function frameResidual(f: WatermarkFrame, format: WatermarkFormat = FORMAT_V2): Plane | null {
+  const l = lumaAtDetectionScale(f, detLong(format));
   if (!l) return null;
   const { w, h, Y } = l;
   const b = boxBlur(Y, w, h, RES.hp);
@@ -327,7 +339,7 @@ function peakOf(c: Float64Array, k: number, f: number): Candidate {
   return { f, k, ox: fx / SAMPLES_PER_CHIP, oy: fy / SAMPLES_PER_CHIP, z: (best - mean) / sd, peak: best };
 }
 
-function searchScales(pl: Plane, range: [number, number]): Candidate[] {
+function searchScales(pl: Plane, range: [number, number], layout: ChipLayout = FORMAT_V2.layout): Candidate[] {
   const { w, h } = pl;
   const kMin = Math.ceil(Math.log(range[0]) / Math.log1p(SCALE_STEP));
   const kMax = Math.floor(Math.log(range[1]) / Math.log1p(SCALE_STEP));
@@ -339,8 +351,7 @@ function searchScales(pl: Plane, range: [number, number]): Candidate[] {
   const c1 = new Float64Array(n);
   const c2 = new Float64Array(n);
   const out: Candidate[] = [];
-  const tr = TEMPLATE_F.re;
-  const ti = TEMPLATE_F.im;
+  const { re: tr, im: ti } = templateSpectrum(layout);
   // Two real folds per complex FFT: z = a + i b; corr_z[s] = sum_b z[b] T[b+s] = IFFT(Z(-k) T(k)),
   // whose real part is corr_a and imaginary part corr_b.
   for (let k = kMin; k <= kMax; k += 2) {
@@ -432,13 +443,13 @@ function chipEvidence(pl: Plane, f: number, ox: number, oy: number): Float64Arra
   return evidenceFromRows(rowProjections(pl, f, ox), pl.h, f, oy);
 }
 
-function syncScore(acc: Float64Array): number {
+function syncScore(acc: Float64Array, layout: ChipLayout): number {
   let s = 0;
-  for (const c of LAYOUT.sync) s += LAYOUT.sign[c]! * acc[c]!;
+  for (const c of layout.sync) s += layout.sign[c]! * acc[c]!;
   return s;
 }
 
-function refine(pl: Plane, c0: Candidate, all: Candidate[]): { f: number; ox: number; oy: number; acc: Float64Array } {
+function refine(pl: Plane, c0: Candidate, all: Candidate[], layout: ChipLayout = FORMAT_V2.layout): { f: number; ox: number; oy: number; acc: Float64Array } {
   // Scale: parabola through the peaks at the neighbouring scales; keep the chip coordinate at the
   // image centre fixed when moving the scale (the fold estimates the offset there).
   let { f, ox, oy } = c0;
@@ -461,7 +472,7 @@ function refine(pl: Plane, c0: Candidate, all: Candidate[]): { f: number; ox: nu
     const rp = rowProjections(pl, f, ox + dx);
     for (const dy of steps) {
       const a = evidenceFromRows(rp, pl.h, f, oy + dy);
-      const sc = syncScore(a);
+      const sc = syncScore(a, layout);
       if (sc > best) {
         best = sc;
         acc = a;
@@ -478,7 +489,7 @@ function refine(pl: Plane, c0: Candidate, all: Candidate[]): { f: number; ox: nu
     const ox2 = ox + (pl.w / 2) * k * (1 / f - 1 / f2);
     const oy2 = oy + (pl.h / 2) * k * (1 / f - 1 / f2);
     const a = chipEvidence(pl, f2, ox2, oy2);
-    const sc = syncScore(a);
+    const sc = syncScore(a, layout);
     if (sc > best) {
       best = sc;
       acc = a;
@@ -490,29 +501,24 @@ function refine(pl: Plane, c0: Candidate, all: Candidate[]): { f: number; ox: nu
   return { f, ox, oy, acc };
 }
 
-function softBits(acc: Float64Array): Float64Array {
-  const soft = new Float64Array(CODE_BITS);
+function softBits(acc: Float64Array, format: WatermarkFormat = FORMAT_V2): Float64Array {
+  const { role, sign } = format.layout;
+  const soft = new Float64Array(format.codeBits);
   for (let c = 0; c < CHIP_COUNT; c++) {
-    const r = LAYOUT.role[c]!;
-    if (r >= 0) soft[r] = soft[r]! + LAYOUT.sign[c]! * acc[c]!;
+    const r = role[c]!;
+    if (r >= 0) soft[r] = soft[r]! + sign[c]! * acc[c]!;
   }
   return soft;
 }
 
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Detect the Sfumato watermark in one or more decoded frames (RGBA or RGB, any size). Frames of the
- * same size are combined (a clip); when sizes differ the most common size is used.
- */
-export function detectWatermark(frames: Iterable<WatermarkFrame>, opts: DetectOptions = {}): WatermarkDetection {
+/** The residuals of the most common frame size, summed (soft combining over the frames of a clip). */
+function combinedResidual(frames: readonly WatermarkFrame[], format: WatermarkFormat): { pl: Plane; n: number } | null {
   const groups = new Map<string, { pl: Plane; n: number }>();
-  let used = 0;
   for (const fr of frames) {
-    if (opts.maxFrames !== undefined && used >= opts.maxFrames) break;
-    const pl = frameResidual(fr);
+    const pl = frameResidual(fr, format);
     if (!pl) continue;
-    used++;
     const key = `${fr.width}x${fr.height}`;
     const g = groups.get(key);
     if (!g) groups.set(key, { pl, n: 1 });
@@ -522,16 +528,13 @@ export function detectWatermark(frames: Iterable<WatermarkFrame>, opts: DetectOp
       g.n++;
     }
   }
-  const none: WatermarkDetection = {
-    found: false,
-    payload: null,
-    confidence: 0,
-    framesUsed: 0,
-    falsePositiveProbability: FALSE_POSITIVE_BOUND,
-  };
-  if (groups.size === 0) return none;
-  const g = [...groups.values()].sort((a, b) => b.n - a.n)[0]!;
-  const cands = searchScales(g.pl, opts.scaleRange ?? DEFAULT_RANGE);
+  return groups.size ? [...groups.values()].sort((a, b) => b.n - a.n)[0]! : null;
+}
+
+/** Search, refine and decode one format: the first CRC-verified decode, else the best attempt. */
+function detectFormat(g: { pl: Plane; n: number }, format: WatermarkFormat, range: [number, number]): WatermarkDetection {
+  const layout = format.layout;
+  const cands = searchScales(g.pl, range, layout);
   const ranked = [...cands].sort((a, b) => b.z - a.z);
   // Distinct candidates (a different scale, not a neighbour of one already taken).
   const picked: Candidate[] = [];
@@ -542,8 +545,8 @@ export function detectWatermark(frames: Iterable<WatermarkFrame>, opts: DetectOp
   }
   let fallback: WatermarkDetection | null = null;
   for (const c of picked) {
-    const ref = refine(g.pl, c, cands);
-    const dec = decodePayload(softBits(ref.acc));
+    const ref = refine(g.pl, c, cands, layout);
+    const dec = format.decode(softBits(ref.acc, format));
     const res: WatermarkDetection = {
       found: dec.ok,
       payload: dec.ok ? dec.payload : null,
@@ -554,13 +557,41 @@ export function detectWatermark(frames: Iterable<WatermarkFrame>, opts: DetectOp
       rawPayload: dec.payload,
       syncZ: c.z,
       scale: ref.f,
+      format: format.version,
     };
     if (dec.ok) return res;
     if (!fallback) fallback = res;
   }
-  return fallback ?? { ...none, framesUsed: g.n };
+  return fallback!;
 }
 
+/**
+ * Detect the Sfumato watermark in one or more decoded frames (RGBA or RGB, any size). Frames of the
+ * same size are combined (a clip); when sizes differ the most common size is used.
+ */
+export function detectWatermark(frames: Iterable<WatermarkFrame>, opts: DetectOptions = {}): WatermarkDetection {
+  const all: WatermarkFrame[] = [];
+  for (const fr of frames) {
+    if (opts.maxFrames !== undefined && all.length >= opts.maxFrames) break;
+    all.push(fr);
+  }
+  let result: WatermarkDetection = {
+    found: false,
+    payload: null,
+    confidence: 0,
+    framesUsed: 0,
+    falsePositiveProbability: FALSE_POSITIVE_BOUND,
+  };
+  for (const format of opts.formats ?? FORMATS) {
+    const g = combinedResidual(all, format);
+    if (!g) break;
+    const res = detectFormat(g, format, opts.scaleRange ?? DEFAULT_RANGE);
+    if (res.found) return res;
+    // Report the attempt with the stronger sync peak (a hint that a damaged mark may be present).
+    if (result.syncZ === undefined || (res.syncZ ?? 0) > result.syncZ) result = res;
+  }
+  return result;
+}
 
 /** Internals for the embedder (informed embedding) and the benchmarks; not a stable API. */
 export const detectInternals = {

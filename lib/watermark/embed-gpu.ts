@@ -11,10 +11,10 @@
 //     internal scratch texture (TEXTURE_BINDING | COPY_DST, created once per format) and the
 //     watermarked frame is drawn back into it. For a canvas: context.configure({ ..., usage:
 //     GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC }).
-import { DEFAULT_STRENGTH, patternField } from './pattern';
+import { DEFAULT_RMS, patternField } from './pattern';
 import { informedField } from './informed';
 
-// The pattern field (strength * keyed tile pattern, one float per pixel) depends only on the frame
+// The pattern field (the keyed tile pattern at the mark's rms, one float per pixel) depends only on the frame
 // size and the payload, so it is computed once per clip (patternField, the same code as the CPU
 // embedder) and uploaded as an r32float texture; per pixel the pass is then two texel loads and an add.
 // With informed embedding (informed.ts) the field also depends on the clip's first frame: the
@@ -69,7 +69,8 @@ export interface WatermarkPass {
 }
 
 export interface WatermarkPassOptions {
-  strength?: number;
+  /** Rms of the mark in 8-bit levels (default DEFAULT_RMS). */
+  rms?: number;
 }
 
 export function createWatermarkPass(
@@ -113,7 +114,7 @@ export function createWatermarkPass(
   const fieldView = fieldTex.createView();
   const nearest = device.createSampler({ magFilter: 'nearest', minFilter: 'nearest' });
   let fieldVersion = 0;
-  const strength = opts.strength ?? DEFAULT_STRENGTH;
+  const rms = opts.rms ?? DEFAULT_RMS;
   const upload = (f: Float32Array) => {
     fieldVersion++;
     device.queue.writeTexture({ texture: fieldTex }, f.buffer, { offset: f.byteOffset, bytesPerRow: width * 4 }, { width, height });
@@ -123,7 +124,7 @@ export function createWatermarkPass(
   const setPayload = (p: bigint) => {
     current = p;
     informed = false;
-    upload(patternField(width, height, p, strength));
+    upload(patternField(width, height, p, rms));
   };
   setPayload(payload);
   const informFrom = async (source: GPUTexture): Promise<void> => {
@@ -147,7 +148,7 @@ export function createWatermarkPass(
           rgba[i + 2] = t;
         }
       if (p !== current) return;
-      upload(informedField({ data: rgba, width, height }, p, strength).field);
+      upload(informedField({ data: rgba, width, height }, p, rms).field);
     } catch {
       // Keep the plain field.
     } finally {

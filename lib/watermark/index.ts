@@ -1,5 +1,7 @@
-// Invisible watermark: payload coding, keyed patterns + CPU embedder, WebGPU pass, detector.
+// Invisible watermark: payload coding, formats, keyed patterns + CPU embedder, WebGPU pass, detector.
 export * from './payload';
+export * from './polar';
+export * from './formats';
 export * from './pattern';
 export * from './informed';
 export * from './embed-gpu';

@@ -15,24 +15,25 @@
 //
 // The result is a per-pixel field like patternField's (the GPU pass uploads it once per clip).
 import { CODE_BITS, encodePayload } from './payload';
-import { CHIPS, chipField, DEFAULT_STRENGTH, LAYOUT } from './pattern';
+import { CHIPS, chipField, DEFAULT_RMS, LAYOUT } from './pattern';
 import { detectInternals, type WatermarkFrame } from './detect';
 
 /**
  * Amplitude range of one channel bit relative to the plain pattern. The cap keeps any chip within
- * 2x the plain amplitude (5.6 levels; visibility). A floor above 0 (so that no bit relies on the host
- * alone) measured worse, after CRF 18 / JPEG q50 / 25% downscale / CRF 35, than 0 (floors 0, 0.15,
- * 0.35, 0.6 and caps 1.8, 2.2, 2.7 were compared on 5 portraits, tests/bench/watermark-diag.ts).
+ * 2x the plain amplitude (about 6 levels; visibility). A floor above 0 (so that no bit relies on the
+ * host alone) measured worse, after CRF 18 / JPEG q50 / 25% downscale / CRF 35, than 0 (floors 0,
+ * 0.15, 0.35, 0.6 and caps 1.8, 2.2, 2.7 were compared on 5 portraits in format v1,
+ * tests/bench/watermark-diag.ts).
  */
 export const INFORMED_MIN = 0;
 export const INFORMED_MAX = 2;
 /** Fraction of the host's projection that the amplitudes cancel (1 = all; 0.7 and 0.5 measured worse
- *  after CRF 18, JPEG q50 and 25% downscale on Klimt, van Gogh and Einstein). */
+ *  in format v1 after CRF 18, JPEG q50 and 25% downscale on Klimt, van Gogh and Einstein). */
 export const INFORMED_LAMBDA = 1;
 const ITERATIONS = 3;
 
-/** Field from per-bit amplitudes: bilinear interpolation of the (unwrapped) chip grid. */
-export function amplitudeField(width: number, height: number, payload: bigint, amp: ArrayLike<number>, strength: number = DEFAULT_STRENGTH): Float32Array {
+/** Field from per-bit amplitudes: bilinear interpolation of the (unwrapped) chip grid, at the given rms. */
+export function amplitudeField(width: number, height: number, payload: bigint, amp: ArrayLike<number>, rms: number = DEFAULT_RMS): Float32Array {
   const bits = encodePayload(payload);
   const chips = new Float32Array(CHIPS * CHIPS);
   for (let c = 0; c < chips.length; c++) {
@@ -40,7 +41,7 @@ export function amplitudeField(width: number, height: number, payload: bigint, a
     const s = LAYOUT.sign[c]!;
     chips[c] = r < 0 ? s : (bits[r] ? s : -s) * amp[r]!;
   }
-  return chipField(chips, width, height, strength);
+  return chipField(chips, width, height, rms);
 }
 
 /** Soft value of every channel bit, signed so that positive = correct, at the true geometry. */
@@ -72,12 +73,12 @@ export interface InformedResult {
 /**
  * Per-pixel watermark field for `payload`, informed by the unwatermarked host frame (RGBA or RGB;
  * channels in R, G, B order, or B, G, R with bgr: luma weights differ slightly, which is harmless).
- * Same power as patternField(width, height, payload, strength).
+ * Same rms as patternField(width, height, payload, rms).
  */
 export function informedField(
   host: WatermarkFrame,
   payload: bigint,
-  strength: number = DEFAULT_STRENGTH,
+  rms: number = DEFAULT_RMS,
   limits: { min?: number; max?: number; lambda?: number } = {},
 ): InformedResult {
   const lambda = limits.lambda ?? INFORMED_LAMBDA;
@@ -91,7 +92,7 @@ export function informedField(
   // Instances (chip positions in the frame, weighted by bilinear area) per bit are about equal, so the
   // power of the payload part is proportional to the mean of amp^2 over bits.
   const amp = new Float64Array(CODE_BITS).fill(1);
-  const plain = amplitudeField(width, height, payload, amp, strength);
+  const plain = amplitudeField(width, height, payload, amp, rms);
   const work = new Uint8ClampedArray(host.data.length);
   if (ch === 4) for (let i = 3; i < work.length; i += 4) work[i] = 255;
   const frame: WatermarkFrame = { data: work, width, height, channels: ch };
@@ -130,11 +131,11 @@ export function informedField(
     for (let b = 0; b < CODE_BITS; b++) eff[b] = s[b]! - (1 - lambda) * h[b]!;
     solve(amp, eff);
     amp.set(next);
-    const field = amplitudeField(width, height, payload, amp, strength);
+    const field = amplitudeField(width, height, payload, amp, rms);
     addField(host.data, ch, field, work);
     s = bitValues(frame, bitSign)!;
   }
   let minM = Infinity;
   for (let b = 0; b < CODE_BITS; b++) minM = Math.min(minM, s[b]! / gMean);
-  return { field: amplitudeField(width, height, payload, amp, strength), amp, minMargin: minM };
+  return { field: amplitudeField(width, height, payload, amp, rms), amp, minMargin: minM };
 }

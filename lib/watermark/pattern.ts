@@ -1,76 +1,42 @@
 // Invisible-watermark geometry, keyed patterns and the CPU reference embedder. Pure, no DOM.
 //
-// The frame is covered by a periodic tile whose period is 1/TILES_PER_LONG_SIDE of the frame's
-// longer side, so the pattern scales with the frame (a resize keeps it, a crop keeps whole tiles
-// and only shifts the grid). A tile is a CHIPS x CHIPS grid of +-1 chips, bilinearly interpolated
-// (smooth, low/mid-frequency, survives resampling and compression):
-//   - SYNC_CHIPS chips carry a fixed keyed +-1 pattern used to find the tile grid after a crop,
-//   - the other chips carry the 204 channel bits of the payload (3-4 chips each, keyed signs).
-// The mark is added to luma (the same delta on R, G and B) with a constant amplitude per chip; the
-// renderers use informed.ts, which gives every channel bit its own amplitude (same power) from the
-// clip's first frame. patternField / embedWatermarkRGBA are the plain +-1 pattern.
-import { CODE_BITS, WATERMARK_KEY, encodePayload, keyedRandom } from './payload';
+// The frame is covered by a periodic tile whose period is 1/tilesPerLongSide of the frame's longer
+// side, so the pattern scales with the frame (a resize keeps it, a crop keeps whole tiles and only
+// shifts the grid). A tile is a CHIPS x CHIPS grid of +-1 chips (formats.ts), bilinearly
+// interpolated (smooth, low/mid-frequency, survives resampling and compression). The mark is added
+// to luma (the same delta on R, G and B). The renderers use informed.ts, which gives every coded bit
+// its own amplitude from the clip's first frame; patternField / embedWatermarkRGBA are the plain
+// +-1 pattern. Every field is scaled to the same rms, so every frame gets the same PSNR.
+import { CHIPS, FORMAT_V2, type WatermarkFormat } from './formats';
 
-export const TILES_PER_LONG_SIDE = 4;
-export const CHIPS = 32;
-export const CHIP_COUNT = CHIPS * CHIPS;
-export const SYNC_CHIPS = 256;
+export { CHIPS, CHIP_COUNT, SYNC_CHIPS, type ChipLayout } from './formats';
+export const LAYOUT = FORMAT_V2.layout;
+export const TILES_PER_LONG_SIDE = FORMAT_V2.tilesPerLongSide;
 
 /**
- * Amplitude in 8-bit levels. The delta is strength * pattern, the pattern's rms is about 2/3, so the
- * delta's rms is about 1.87 levels: PSNR about 42.7 dB on any frame (less where pixels clip at 0/255
- * only makes it higher). A perceptual (texture) mask was tried: at equal PSNR it was not more robust
- * with the locally whitened detector and it cost 9 texture reads per pixel on the GPU.
+ * Rms of the watermark's 8-bit delta (the field rounded as the embedders round it): 1.98 levels is a
+ * PSNR of 42.2 dB on any frame (pixels clipped at 0/255 only make it higher); the target is 42 dB.
+ * A perceptual (texture) mask was tried in format v1: at equal PSNR it was not more robust with the
+ * locally whitened detector and it cost 9 texture reads per pixel on the GPU.
  */
-export const DEFAULT_STRENGTH = 2.8;
-
-export interface ChipLayout {
-  /** Keyed sign of every chip (+1/-1). */
-  sign: Int8Array;
-  /** For every chip: -1 for a sync chip, otherwise the channel-bit index it carries. */
-  role: Int16Array;
-  /** Sync chip indices. */
-  sync: Uint16Array;
-}
-
-export const LAYOUT: ChipLayout = (() => {
-  const rnd = keyedRandom(`${WATERMARK_KEY}/layout`);
-  const sign = new Int8Array(CHIP_COUNT);
-  for (let i = 0; i < CHIP_COUNT; i++) sign[i] = rnd() < 0.5 ? -1 : 1;
-  const perm = Array.from({ length: CHIP_COUNT }, (_, i) => i);
-  for (let i = CHIP_COUNT - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    const t = perm[i]!;
-    perm[i] = perm[j]!;
-    perm[j] = t;
-  }
-  const role = new Int16Array(CHIP_COUNT);
-  const sync = new Uint16Array(SYNC_CHIPS);
-  for (let k = 0; k < CHIP_COUNT; k++) {
-    const c = perm[k]!;
-    if (k < SYNC_CHIPS) {
-      role[c] = -1;
-      sync[k] = c;
-    } else role[c] = (k - SYNC_CHIPS) % CODE_BITS;
-  }
-  return { sign, role, sync };
-})();
+export const DEFAULT_RMS = 1.98;
 
 /** The chip values (+-1) of the tile for a payload: sync chips keyed, payload chips keyed * bit. */
-export function chipValues(payload: bigint): Float32Array {
-  const bits = encodePayload(payload);
-  const v = new Float32Array(CHIP_COUNT);
-  for (let c = 0; c < CHIP_COUNT; c++) {
-    const r = LAYOUT.role[c]!;
-    const s = LAYOUT.sign[c]!;
+export function chipValues(payload: bigint, format: WatermarkFormat = FORMAT_V2): Float32Array {
+  const bits = format.encode(payload);
+  const { role, sign } = format.layout;
+  const v = new Float32Array(role.length);
+  for (let c = 0; c < role.length; c++) {
+    const r = role[c]!;
+    const s = sign[c]!;
     v[c] = r < 0 ? s : bits[r] ? s : -s;
   }
   return v;
 }
 
 /** Tile period in pixels for a frame of this size. */
-export function tilePeriod(width: number, height: number): number {
-  return Math.max(width, height) / TILES_PER_LONG_SIDE;
+export function tilePeriod(width: number, height: number, format: WatermarkFormat = FORMAT_V2): number {
+  return Math.max(width, height) / format.tilesPerLongSide;
 }
 
 /** Pattern value (about -1..1) at continuous chip coordinates, periodic, bilinear. */
@@ -90,14 +56,17 @@ export function patternAt(chips: ArrayLike<number>, cu: number, cv: number): num
   return (1 - tv) * ((1 - tu) * a + tu * b) + tv * ((1 - tu) * c + tu * d);
 }
 
-/** The tile pattern times strength for every pixel of a width x height frame (row-major, float32). */
-export function patternField(width: number, height: number, payload: bigint, strength: number = DEFAULT_STRENGTH): Float32Array {
-  return chipField(chipValues(payload), width, height, strength);
+/** The plain tile pattern for every pixel of a width x height frame (row-major, float32), at the given rms. */
+export function patternField(width: number, height: number, payload: bigint, rms: number = DEFAULT_RMS, format: WatermarkFormat = FORMAT_V2): Float32Array {
+  return chipField(chipValues(payload, format), width, height, rms, format);
 }
 
-/** The tile of chip values, bilinearly interpolated over a width x height frame and scaled by strength. */
-export function chipField(chips: Float32Array, width: number, height: number, strength: number): Float32Array {
-  const scale = CHIPS / tilePeriod(width, height);
+/**
+ * The tile of chip values, bilinearly interpolated over a width x height frame and scaled so that the
+ * rounded delta the embedders add (floor(d + 0.5) on integer pixels) has the given rms.
+ */
+export function chipField(chips: Float32Array, width: number, height: number, rms: number, format: WatermarkFormat = FORMAT_V2): Float32Array {
+  const scale = CHIPS / tilePeriod(width, height, format);
   const out = new Float32Array(width * height);
   const colI0 = new Int32Array(width);
   const colT = new Float64Array(width);
@@ -107,6 +76,7 @@ export function chipField(chips: Float32Array, width: number, height: number, st
     colI0[x] = f % CHIPS;
     colT[x] = cu - f;
   }
+  let se = 0;
   for (let y = 0; y < height; y++) {
     const cv = (y + 0.5) * scale;
     const fv = Math.floor(cv);
@@ -118,29 +88,53 @@ export function chipField(chips: Float32Array, width: number, height: number, st
       const i0 = colI0[x]!;
       const i1 = i0 === CHIPS - 1 ? 0 : i0 + 1;
       const tu = colT[x]!;
-      out[o + x] =
-        strength *
-        ((1 - tv) * ((1 - tu) * chips[j0 + i0]! + tu * chips[j0 + i1]!) + tv * ((1 - tu) * chips[j1 + i0]! + tu * chips[j1 + i1]!));
+      const v = (1 - tv) * ((1 - tu) * chips[j0 + i0]! + tu * chips[j0 + i1]!) + tv * ((1 - tu) * chips[j1 + i0]! + tu * chips[j1 + i1]!);
+      out[o + x] = v;
+      se += v * v;
     }
   }
+  if (!(se > 0)) return out;
+  // The largest scale whose rounded delta stays within the rms (the rounded power only grows with the
+  // scale, so bisection finds it; rounding adds about 1/12 level^2 to the unrounded power).
+  const target = rms * rms * out.length;
+  const roundedPower = (k: number) => {
+    let sr = 0;
+    for (let i = 0; i < out.length; i++) sr += Math.floor(out[i]! * k + 0.5) ** 2;
+    return sr;
+  };
+  let lo = 0;
+  let hi = (2 * rms) / Math.sqrt(se / out.length);
+  // A field of mostly small values (informed amplitudes near 0) rounds to little; widen until too strong.
+  for (let it = 0; it < 8 && roundedPower(hi) <= target; it++) hi *= 2;
+  for (let it = 0; it < 28; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (roundedPower(mid) <= target) lo = mid;
+    else hi = mid;
+  }
+  // Many pixels share a value (bilinear weights repeat), so the bisection stops just below a step where
+  // a whole group sits at x.5; back off a little so that float32 storage and the GPU's f32 add
+  // (255 + d is exact to 2e-5) round those pixels down as well.
+  const k = lo * (1 - 1e-4);
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! * k;
   return out;
 }
 
 /**
- * CPU reference embedder (and fallback): adds the watermark for `payload` to an RGBA frame in place.
- * Alpha is untouched. The WGSL pass in embed-gpu.ts computes the same thing (within +-1).
+ * CPU reference embedder (and fallback): adds the plain watermark for `payload` to an RGBA frame in
+ * place. Alpha is untouched. The WGSL pass in embed-gpu.ts adds the same field (within +-1).
  */
 export function embedWatermarkRGBA(
   rgba: Uint8ClampedArray | Uint8Array,
   width: number,
   height: number,
   payload: bigint,
-  strength: number = DEFAULT_STRENGTH,
+  rms: number = DEFAULT_RMS,
+  format: WatermarkFormat = FORMAT_V2,
 ): void {
-  addPatternField(rgba, patternField(width, height, payload, strength));
+  addPatternField(rgba, patternField(width, height, payload, rms, format));
 }
 
-/** Add a precomputed patternField to an RGBA frame in place (same delta on R, G, B; alpha untouched). */
+/** Add a precomputed field to an RGBA frame in place (same delta on R, G, B; alpha untouched). */
 export function addPatternField(rgba: Uint8ClampedArray | Uint8Array, field: Float32Array): void {
   for (let i = 0, p = 0; i < field.length; i++, p += 4) {
     const d = field[i]!;

@@ -122,7 +122,8 @@ describe('content credentials of a generated clip', () => {
     const d = detectWatermark(frames.map((data) => ({ data, width, height, channels: 3 as const })));
     expect(d.found).toBe(true);
     expect(d.payload).toBe(payload);
-    expect(d.falsePositiveProbability).toBeLessThan(1e-9);
+    expect(d.falsePositiveProbability).toBeLessThan(1e-8);
+    expect(d.format).toBe(2);
     // A single frame, as a screenshot would be, also carries it.
     const one = detectWatermark([{ data: frames[45]!, width, height, channels: 3 }]);
     expect(one.found ? one.payload : payload).toBe(payload);
@@ -133,7 +134,7 @@ describe('content credentials of a generated clip', () => {
     const actions = m.assertions.find((a: any) => a.label.startsWith('c2pa.actions')).data.actions;
     expect(actions.map((a: any) => a.action)).toEqual(['c2pa.created', 'c2pa.watermarked']);
     const soft = m.assertions.find((a: any) => a.label.startsWith('c2pa.soft-binding'));
-    expect(soft.data.alg).toBe('org.sfumato.watermark.1');
+    expect(soft.data.alg).toBe('org.sfumato.watermark.2');
     expect(Buffer.from(soft.data.blocks[0].value, 'base64').toString('hex')).toBe(clip.watermarkPayload);
   });
 

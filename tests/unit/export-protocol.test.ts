@@ -32,7 +32,7 @@ describe('export manifest', () => {
     generatorVersion: '0.1.0',
     motionName: 'Gentle life',
     mimeType: 'image/gif',
-    watermark: { payloadHex: '0123456789abcdef', alg: 'org.sfumato.watermark.1' },
+    watermark: { payloadHex: '0123456789abcdef', alg: 'org.sfumato.watermark.2' },
     source: { title: 'Mona Lisa', url: 'https://example.org/m.jpg' },
     derivedFrom: { title: 'Mona Lisa - Gentle life - 2026-11-25.mp4', format: 'video/mp4', description: 'Converted to an animated GIF' },
   });

@@ -3,7 +3,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectWatermark } from '@/lib/watermark/detect';
 import { clipIdToPayload } from '@/lib/watermark/payload';
-import { DEFAULT_STRENGTH, embedWatermarkRGBA, patternField, tilePeriod } from '@/lib/watermark/pattern';
+import { DEFAULT_RMS, embedWatermarkRGBA, patternField, tilePeriod } from '@/lib/watermark/pattern';
+import { FORMAT_V1 } from '@/lib/watermark/formats';
 import { cropRGBA, decodeFrames, psnr, resizeRGBA, type RawFrame } from '../bench/watermark-media';
 
 const PORTRAITS = '/work/shared/fixtures/portraits';
@@ -32,21 +33,35 @@ function marked(f: RawFrame, payload: bigint): RawFrame {
 }
 
 describe('watermark embed + detect (CPU)', () => {
-  it('patternField and the embedder agree, and the field has the planned strength', () => {
-    const f = synthetic(300, 200);
-    const p = 0x1234n;
-    const m = marked(f, p);
-    const field = patternField(300, 200, p);
-    let se = 0;
-    for (let i = 0; i < field.length; i++) {
-      se += field[i]! ** 2;
-      const want = Math.floor(Math.min(255, Math.max(0, f.data[i * 4]! + field[i]!)) + 0.5);
-      expect(m.data[i * 4]).toBe(want);
+  it('patternField and the embedder agree, and the rounded delta has the planned rms (PSNR 42.2 dB)', () => {
+    for (const [w, h] of [[300, 200], [576, 768], [768, 508]] as const) {
+      const f = synthetic(w, h);
+      const p = 0x1234n;
+      const m = marked(f, p);
+      const field = patternField(w, h, p);
+      let se = 0;
+      for (let i = 0; i < field.length; i++) {
+        se += Math.floor(field[i]! + 0.5) ** 2;
+        const want = Math.floor(Math.min(255, Math.max(0, f.data[i * 4]! + field[i]!)) + 0.5);
+        expect(m.data[i * 4]).toBe(want);
+      }
+      expect(Math.sqrt(se / field.length)).toBeLessThanOrEqual(DEFAULT_RMS);
+      expect(Math.sqrt(se / field.length)).toBeGreaterThan(DEFAULT_RMS - 0.02);
+      expect(psnr(f.data, m.data)).toBeGreaterThanOrEqual(42.2);
     }
-    const rms = Math.sqrt(se / field.length);
-    expect(rms).toBeGreaterThan(0.55 * DEFAULT_STRENGTH);
-    expect(rms).toBeLessThan(0.75 * DEFAULT_STRENGTH);
-    expect(tilePeriod(300, 200)).toBe(75);
+    expect(tilePeriod(300, 200)).toBe(60);
+  }, 30_000);
+
+  it('still finds format v1 marks (clips made before format v2), and says which format it found', () => {
+    const payload = clipIdToPayload('old clip');
+    const orig = synthetic(768, 576, 5);
+    const v1 = { data: new Uint8ClampedArray(orig.data), width: 768, height: 576 };
+    embedWatermarkRGBA(v1.data, 768, 576, payload, DEFAULT_RMS, FORMAT_V1);
+    const d1 = detectWatermark([v1]);
+    expect(d1.found).toBe(true);
+    expect(d1.payload).toBe(payload);
+    expect(d1.format).toBe(1);
+    expect(detectWatermark([marked(orig, payload)]).format).toBe(2);
   }, 30_000);
 
   it('finds the payload in a synthetic frame, after a 50% resize and a 10% crop', () => {
@@ -62,7 +77,7 @@ describe('watermark embed + detect (CPU)', () => {
       const d = detectWatermark([fr]);
       expect(d.found, name).toBe(true);
       expect(d.payload, name).toBe(payload);
-      expect(d.falsePositiveProbability).toBeLessThan(1e-9);
+      expect(d.falsePositiveProbability).toBeLessThan(1e-8);
     }
     expect(detectWatermark([orig]).found).toBe(false);
   }, 30_000);
