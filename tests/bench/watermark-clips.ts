@@ -7,6 +7,19 @@ let seed = 20261125;
 /** Seeded uniform [0, 1) (the crop positions and false-positive crops of the benchmark). */
 export const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
 
+/** RGB of `data` (RGBA rows `w` wide) at (sx, sy), bilinear, into `d` at byte `q`; sx, sy within [0, w-1) x [0, h-1). */
+function bilinearRgbInto(data: ArrayLike<number>, w: number, sx: number, sy: number, d: Uint8ClampedArray, q: number): void {
+  const x0 = Math.floor(sx);
+  const y0 = Math.floor(sy);
+  const tx = sx - x0;
+  const ty = sy - y0;
+  const p00 = (y0 * w + x0) * 4;
+  const p10 = p00 + 4;
+  const p01 = p00 + w * 4;
+  const p11 = p01 + 4;
+  for (let c = 0; c < 3; c++) d[q + c] = (1 - ty) * ((1 - tx) * data[p00 + c]! + tx * data[p10 + c]!) + ty * ((1 - tx) * data[p01 + c]! + tx * data[p11 + c]!);
+}
+
 /**
  * The product's case: a static portrait whose face region moves. The face is not located here: a
  * smooth window around the upper middle of the picture (where portraits put the head) sways by up to
@@ -35,17 +48,7 @@ export function faceMotionFrames(src: RawFrame, n: number): RawFrame[] {
         if (k === 0) continue;
         const sx = Math.min(w - 1.001, Math.max(0, x - k * dx));
         const sy = Math.min(h - 1.001, Math.max(0, y - k * dy));
-        const x0 = Math.floor(sx);
-        const y0 = Math.floor(sy);
-        const tx = sx - x0;
-        const ty = sy - y0;
-        const p00 = (y0 * w + x0) * 4;
-        const p10 = p00 + 4;
-        const p01 = p00 + w * 4;
-        const p11 = p01 + 4;
-        const q = (y * w + x) * 4;
-        for (let c = 0; c < 3; c++)
-          d[q + c] = (1 - ty) * ((1 - tx) * data[p00 + c]! + tx * data[p10 + c]!) + ty * ((1 - tx) * data[p01 + c]! + tx * data[p11 + c]!);
+        bilinearRgbInto(data, w, sx, sy, d, (y * w + x) * 4);
       }
     out.push({ data: d, width: w, height: h });
   }
@@ -64,19 +67,10 @@ export function motionFrames(src: RawFrame, n: number): RawFrame[] {
     const d = new Uint8ClampedArray(w * h * 4);
     for (let y = 0; y < h; y++) {
       const sy = Math.min(h - 1.001, Math.max(0, (y - h / 2) / z + h / 2 + dy));
-      const y0 = Math.floor(sy);
-      const ty = sy - y0;
       for (let x = 0; x < w; x++) {
         const sx = Math.min(w - 1.001, Math.max(0, (x - w / 2) / z + w / 2 + dx));
-        const x0 = Math.floor(sx);
-        const tx = sx - x0;
-        const p00 = (y0 * w + x0) * 4;
-        const p10 = p00 + 4;
-        const p01 = p00 + w * 4;
-        const p11 = p01 + 4;
         const q = (y * w + x) * 4;
-        for (let c = 0; c < 3; c++)
-          d[q + c] = (1 - ty) * ((1 - tx) * data[p00 + c]! + tx * data[p10 + c]!) + ty * ((1 - tx) * data[p01 + c]! + tx * data[p11 + c]!);
+        bilinearRgbInto(data, w, sx, sy, d, q);
         d[q + 3] = 255;
       }
     }
