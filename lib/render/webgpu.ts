@@ -274,6 +274,14 @@ export async function createWebGpuRenderer(
       entries: [{ binding: 0, resource: ovTex.createView() }],
     });
   }
+  /** Composite the label (when there is one) over the pass's target, only over its box. */
+  const drawLabel = (pass: GPURenderPassEncoder) => {
+    if (!ovPipeline || !ovBind) return;
+    pass.setScissorRect(ovBox![0], ovBox![1], ovBox![2], ovBox![3]);
+    pass.setPipeline(ovPipeline);
+    pass.setBindGroup(0, ovBind);
+    pass.draw(3);
+  };
 
   let destroyed = false;
   // Frames are recorded and submitted one after another (a frame's buffer writes must not land
@@ -340,12 +348,7 @@ export async function createWebGpuRenderer(
       pass.setIndexBuffer(lidIdx, 'uint16');
       pass.drawIndexed(LID_TRIANGLES.length);
     }
-    if (ovPipeline && ovBind) {
-      pass.setScissorRect(ovBox![0], ovBox![1], ovBox![2], ovBox![3]);
-      pass.setPipeline(ovPipeline);
-      pass.setBindGroup(0, ovBind);
-      pass.draw(3);
-    }
+    drawLabel(pass);
     pass.end();
     if (wmPass && scene && !wmPass.informed) {
       // Once per clip: the first frame (labelled, unwatermarked) informs the watermark's amplitudes.
@@ -370,18 +373,16 @@ export async function createWebGpuRenderer(
   let stillFinalVersion = -1;
   const buildStillFinal = (enc: GPUCommandEncoder) => {
     const usage = GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST;
-    const labelled = (stillLabelled ??= device.createTexture({ size: [outWidth, outHeight], format, usage }));
-    stillFinal ??= device.createTexture({ size: [outWidth, outHeight], format, usage });
-    enc.copyTextureToTexture({ texture: still }, { texture: labelled }, [outWidth, outHeight]);
-    if (ovPipeline && ovBind) {
-      const pass = enc.beginRenderPass({ colorAttachments: [{ view: labelled.createView(), loadOp: 'load', storeOp: 'store' }] });
-      pass.setScissorRect(ovBox![0], ovBox![1], ovBox![2], ovBox![3]);
-      pass.setPipeline(ovPipeline);
-      pass.setBindGroup(0, ovBind);
-      pass.draw(3);
+    if (!stillLabelled) {
+      // The still background with the label: the same for the whole clip, made once.
+      stillLabelled = device.createTexture({ size: [outWidth, outHeight], format, usage });
+      enc.copyTextureToTexture({ texture: still }, { texture: stillLabelled }, [outWidth, outHeight]);
+      const pass = enc.beginRenderPass({ colorAttachments: [{ view: stillLabelled.createView(), loadOp: 'load', storeOp: 'store' }] });
+      drawLabel(pass);
       pass.end();
     }
-    wmPass!.encode(enc, labelled, stillFinal);
+    stillFinal ??= device.createTexture({ size: [outWidth, outHeight], format, usage });
+    wmPass!.encode(enc, stillLabelled, stillFinal);
     stillFinalVersion = wmPass!.fieldVersion;
   };
   const watermarkInto = (enc: GPUCommandEncoder, scene: GPUTexture, finalTex: GPUTexture, positions: Float32Array, cavity: boolean) => {
