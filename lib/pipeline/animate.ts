@@ -235,7 +235,10 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
         : undefined,
     });
   } catch (e) {
-    throw e instanceof SfumatoError ? e : new SfumatoError('sign-failed', e instanceof Error ? e.message : String(e));
+    if (e instanceof SfumatoError) throw e;
+    // The signing identity lives in IndexedDB, which a full disk can keep from opening.
+    if (await isStorageFull(e, mp4.byteLength)) throw new SfumatoError('storage-full');
+    throw new SfumatoError('sign-failed', e instanceof Error ? e.message : String(e));
   }
   summary.timings.signMs = now() - a;
   const bytes = signed.bytes;

@@ -56,6 +56,26 @@ export async function createLocalIdentity(
 }
 
 let pending: Promise<SigningIdentity> | null = null;
+/**
+ * The identity this context last read or wrote. Chrome cannot reopen IndexedDB on a full disk
+ * after a failed write ("Internal error opening backing store"), and a clip or export made then
+ * must still be signed: it is handed out even though it cannot be kept.
+ */
+let remembered: SigningIdentity | null = null;
+
+async function loadOrRemembered(): Promise<SigningIdentity | null> {
+  try {
+    remembered = await loadStoredIdentity();
+  } catch (e) {
+    if (!remembered) throw e;
+  }
+  return remembered;
+}
+
+async function storeAndRemember(identity: SigningIdentity): Promise<void> {
+  await storeIdentity(identity);
+  remembered = identity;
+}
 
 /**
  * The stored identity, or a new local one created and stored on first use.
@@ -64,7 +84,7 @@ let pending: Promise<SigningIdentity> | null = null;
  */
 export function getOrCreateIdentity(opts: { name?: string } = {}): Promise<SigningIdentity> {
   pending ??= (async () => {
-    const stored = await loadStoredIdentity();
+    const stored = await loadOrRemembered();
     if (stored && stored.notAfter.getTime() > Date.now()) return stored;
     if (stored && stored.kind === 'imported') {
       throw new Error(
@@ -72,7 +92,7 @@ export function getOrCreateIdentity(opts: { name?: string } = {}): Promise<Signi
       );
     }
     const fresh = await createLocalIdentity({ name: opts.name ?? stored?.name });
-    await storeIdentity(fresh);
+    await storeAndRemember(fresh);
     return fresh;
   })().finally(() => {
     pending = null;
@@ -86,15 +106,18 @@ export const loadIdentity = loadStoredIdentity;
 /** Replace the stored identity with a new local one under a new name. */
 export async function renameLocalIdentity(name: string): Promise<SigningIdentity> {
   const fresh = await createLocalIdentity({ name });
-  await storeIdentity(fresh);
+  await storeAndRemember(fresh);
   return fresh;
 }
 
 /** Forget the identity (clips already signed keep their credentials). */
-export const deleteIdentity = deleteStoredIdentity;
+export async function deleteIdentity(): Promise<void> {
+  await deleteStoredIdentity();
+  remembered = null;
+}
 
 export async function saveIdentity(identity: SigningIdentity): Promise<void> {
-  await storeIdentity(identity);
+  await storeAndRemember(identity);
 }
 
 /** The local root (or the imported chain's top certificate) as PEM, to give to verifiers as a trust anchor. */

@@ -452,30 +452,6 @@ describe('when storage is full', () => {
     }, `${clip.id}:webp`);
     await showClipInPanel();
 
-    // Fill the profile's disk to the last block, as a person's full disk would be.
-    const filled = disk.fill();
-    expect(filled).toBeGreaterThan(0);
-    const room = await panel.evaluate(async () => {
-      const { usage = 0, quota = 0 } = await navigator.storage.estimate();
-      return quota - usage;
-    });
-    expect(room).toBeLessThan(1024 * 1024);
-
-    // An export is still handed out (signed, watermarked, labelled), with a word that it was not kept.
-    const { bytes } = await downloadFrom('export-webp');
-    await expectLabelledSignedWatermarked('download webp (storage full)', bytes, 'webp', { derived: true });
-    expect(await panel.getByTestId('export-done').innerText()).toContain(ERROR_SENTENCES['export-storage-full']);
-
-    // A new clip cannot be saved: the overlay and the side panel say so in a sentence.
-    const page = await openSingle(b, site.origin, '/fixtures/portraits/rembrandt-self-portrait.jpg', 320);
-    const out = await animateTarget(b, page);
-    expect(out.kind).toBe('error');
-    expect(out.kind === 'error' && out.message).toContain(ERROR_SENTENCES['storage-full']);
-    await page.screenshot({ path: join(ARTIFACTS, 'storage-full-overlay.png') });
-    await page.close();
-    await expect.poll(() => panel.locator('main > .error[role="alert"]').allInnerTexts()).toEqual([expect.stringContaining(ERROR_SENTENCES['storage-full'])]);
-    await panel.screenshot({ path: join(ARTIFACTS, 'storage-full-panel.png'), fullPage: true });
-
     // Nothing already saved was damaged, while the disk is full and once it has room again: the
     // same clips, byte for byte, still Trusted.
     const expectUnharmed = async () => {
@@ -488,8 +464,37 @@ describe('when storage is full', () => {
         expect((await readC2paInNode(c.mp4, 'video/mp4', rootPem)).state).toBe('Trusted');
       }
     };
-    await expectUnharmed();
-    disk.free();
+
+    // Fill the profile's disk to the last block, as a person's full disk would be.
+    const filled = disk.fill();
+    // Freed whatever happens, so that a failure here does not leave later tests on a full disk.
+    try {
+      expect(filled).toBeGreaterThan(0);
+      const room = await panel.evaluate(async () => {
+        const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+        return quota - usage;
+      });
+      expect(room).toBeLessThan(1024 * 1024);
+
+      // An export is still handed out (signed, watermarked, labelled), with a word that it was not kept.
+      const { bytes } = await downloadFrom('export-webp');
+      await expectLabelledSignedWatermarked('download webp (storage full)', bytes, 'webp', { derived: true });
+      expect(await panel.getByTestId('export-done').innerText()).toContain(ERROR_SENTENCES['export-storage-full']);
+
+      // A new clip cannot be saved: the overlay and the side panel say so in a sentence.
+      const page = await openSingle(b, site.origin, '/fixtures/portraits/rembrandt-self-portrait.jpg', 320);
+      const out = await animateTarget(b, page);
+      expect(out.kind).toBe('error');
+      expect(out.kind === 'error' && out.message).toContain(ERROR_SENTENCES['storage-full']);
+      await page.screenshot({ path: join(ARTIFACTS, 'storage-full-overlay.png') });
+      await page.close();
+      await expect.poll(() => panel.locator('main > .error[role="alert"]').allInnerTexts()).toEqual([expect.stringContaining(ERROR_SENTENCES['storage-full'])]);
+      await panel.screenshot({ path: join(ARTIFACTS, 'storage-full-panel.png'), fullPage: true });
+
+      await expectUnharmed();
+    } finally {
+      disk.free();
+    }
     await showClipInPanel();
     await expectUnharmed();
   });
