@@ -10,6 +10,7 @@ import { SfumatoError } from '../messages/errors';
 import { yieldTask } from './detect';
 import { MAX_DURATION_S } from '../motion/curves';
 import type { DriverFace, DriverSample, DriverTrack } from '../motion/retarget';
+import { jpegBytes } from '../video/image-encoder';
 
 export interface TrackerOptions {
   wasmBaseUrl: string;
@@ -108,13 +109,6 @@ function faceOf(result: FaceLandmarkerResult, w: number, h: number, crop: Crop =
   };
 }
 
-async function jpegOf(canvas: OffscreenCanvas | HTMLCanvasElement, longSide: number): Promise<Uint8Array> {
-  const k = Math.min(1, longSide / Math.max(canvas.width, canvas.height));
-  const c = new OffscreenCanvas(Math.max(1, Math.round(canvas.width * k)), Math.max(1, Math.round(canvas.height * k)));
-  c.getContext('2d')!.drawImage(canvas, 0, 0, c.width, c.height);
-  return new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg', quality: 0.85 })).arrayBuffer());
-}
-
 /** Side of the square crop around a small face that the landmarker analyses (px). */
 const CROP = 384;
 /** The crop's side, in face-box sizes (as the quality harness's re-detector crops). */
@@ -209,7 +203,7 @@ export async function createFaceTracker(opts: TrackerOptions): Promise<FaceTrack
       const analyse = async (canvas: OffscreenCanvas | HTMLCanvasElement | null) => {
         let face: DriverFace | null = null;
         if (canvas) {
-          if (samples.length === 0) thumbnailJpeg = await jpegOf(canvas, 320);
+          if (samples.length === 0) thumbnailJpeg = await jpegBytes(canvas, 320);
           face = detect(canvas);
           // When the crop changes, the frame is analysed again in the new crop (twice: the tracker
           // first re-acquires the face there), so that every reported face comes from the crop it is

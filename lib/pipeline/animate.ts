@@ -16,6 +16,7 @@ import { loadSource } from '../source/load';
 import { newClipId, putClip, type ClipRecord, type MotionSettings } from '../store/clips';
 import { isStorageFull } from '../store/db';
 import { clipSize, CLIP_FPS, createMp4Encoder, frameTime } from '../video/encode';
+import { encodeImage, jpegBytes } from '../video/image-encoder';
 import { renderLabelLayer } from '../watermark/label';
 import { getLabelOptions } from '../store/label-settings';
 import { clipIdToPayload, payloadToHex } from '../watermark/payload';
@@ -55,13 +56,6 @@ export interface AnimateResult {
 const now = () => performance.now();
 /** Frames drawn ahead of the encoder (each holds one frame of pixels). */
 const FRAMES_IN_FLIGHT = 3;
-
-async function jpegOf(image: ImageBitmap | OffscreenCanvas, longSide: number): Promise<Uint8Array> {
-  const k = Math.min(1, longSide / Math.max(image.width, image.height));
-  const c = new OffscreenCanvas(Math.max(1, Math.round(image.width * k)), Math.max(1, Math.round(image.height * k)));
-  c.getContext('2d')!.drawImage(image, 0, 0, c.width, c.height);
-  return new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg', quality: 0.85 })).arrayBuffer());
-}
 
 /** Chrome's non-standard heap gauge; 0 where it does not exist. */
 function heapBytes(): number {
@@ -148,8 +142,8 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
       if (i === 0) {
         await renderer.render(positions, pose);
         firstFrameMs = now() - t0;
-        poster = await renderer.canvas.convertToBlob({ type: 'image/png' });
-        clipThumbnail = await jpegOf(renderer.canvas, 320);
+        poster = await encodeImage(renderer.canvas, { type: 'image/png' });
+        clipThumbnail = await jpegBytes(renderer.canvas, 320);
         inFlight.push(Promise.resolve(renderer.videoFrame(timestampUs, durationUs)));
       } else {
         const frame = renderer.draw(positions, pose, timestampUs, durationUs);
@@ -209,7 +203,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
       peakHeapMB: 0,
     },
   };
-  const sourceThumbnail = await jpegOf(src.bitmap, 256);
+  const sourceThumbnail = await jpegBytes(src.bitmap, 256);
   src.bitmap.close();
 
   // Invariant: nothing is stored or shown unsigned. A signing failure is the person's error.

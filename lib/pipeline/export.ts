@@ -17,6 +17,7 @@ import { EXPORT_MIME, EXPORT_NAMES, exportKey, getExport, putExport, type Export
 import { fileNameFor } from '../store/filenames';
 import { SFUMATO_VERSION } from '../version';
 import { decodeImageFrames, decodeVideoFrames, fitSize } from '../video/decode';
+import { encodeImage, jpegBytes } from '../video/image-encoder';
 import { buildPalette, GifEncoder } from '../video/gif';
 import { muxAnimatedWebp } from '../video/webp';
 import { detectWatermark } from '../watermark/detect';
@@ -40,15 +41,6 @@ const now = () => performance.now();
 
 /** Frame i's duration, in `unit` per second, so the durations add up to the clip's length. */
 const tick = (i: number, fps: number, unit: number) => Math.round(((i + 1) * unit) / fps) - Math.round((i * unit) / fps);
-
-async function jpegOf(rgba: Uint8ClampedArray, width: number, height: number, longSide: number): Promise<Uint8Array> {
-  const src = new OffscreenCanvas(width, height);
-  src.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(rgba), width, height), 0, 0);
-  const { width: w, height: h } = fitSize(width, height, longSide);
-  const c = new OffscreenCanvas(w, h);
-  c.getContext('2d')!.drawImage(src, 0, 0, w, h);
-  return new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg', quality: 0.85 })).arrayBuffer());
-}
 
 interface Encoded {
   bytes: Uint8Array;
@@ -77,8 +69,6 @@ async function encodeAnimated(clip: ClipRecord, format: 'gif' | 'webp'): Promise
     gif = new GifEncoder({ width, height, dither: GIF_DITHER }, buildPalette(picks));
     for (const f of pending.splice(0)) gifAdd(f);
   };
-  const canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d')!;
   const stills: Uint8Array[] = [];
 
   for await (const f of decodeVideoFrames(clip.mp4, EXPORT_FPS, width, height)) {
@@ -90,8 +80,7 @@ async function encodeAnimated(clip: ClipRecord, format: 'gif' | 'webp'): Promise
         if (pending.length === GIF_PALETTE_FRAMES) gifStart();
       }
     } else {
-      ctx.putImageData(new ImageData(f.rgba as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
-      const blob = await canvas.convertToBlob({ type: 'image/webp', quality: WEBP_QUALITY });
+      const blob = await encodeImage(new ImageData(f.rgba as Uint8ClampedArray<ArrayBuffer>, width, height), { type: 'image/webp', quality: WEBP_QUALITY });
       if (blob.type !== 'image/webp') throw new Error('this browser cannot encode WebP');
       stills.push(new Uint8Array(await blob.arrayBuffer()));
       count++;
@@ -120,7 +109,7 @@ async function encodePoster(clip: ClipRecord): Promise<Encoded> {
   ctx.drawImage(bitmap, 0, 0);
   bitmap.close();
   const rgba = ctx.getImageData(0, 0, c.width, c.height).data;
-  const bytes = clip.poster.type === 'image/png' ? new Uint8Array(await clip.poster.arrayBuffer()) : new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+  const bytes = clip.poster.type === 'image/png' ? new Uint8Array(await clip.poster.arrayBuffer()) : new Uint8Array(await (await encodeImage(c, { type: 'image/png' })).arrayBuffer());
   return { bytes, width: c.width, height: c.height, frames: 1, firstFrame: { rgba, width: c.width, height: c.height } };
 }
 
@@ -178,7 +167,7 @@ export async function makeExport(clipId: string, format: ExportFormat): Promise<
         generatorVersion: SFUMATO_VERSION,
         motionName,
         mimeType: mime,
-        clipThumbnailJpeg: await jpegOf(encoded.firstFrame.rgba, encoded.firstFrame.width, encoded.firstFrame.height, 320),
+        clipThumbnailJpeg: await jpegBytes(new ImageData(new Uint8ClampedArray(encoded.firstFrame.rgba), encoded.firstFrame.width, encoded.firstFrame.height), 320),
         createdAt: new Date(),
         watermark: { payloadHex: clip.watermarkPayload, alg: WATERMARK_ALG },
         source: {
