@@ -1,4 +1,7 @@
 /** WGSL for the WebGPU renderer. */
+import { markWhileDrawingWgsl } from '../watermark/embed-gpu';
+
+// Every pass that draws into the frame adds the watermark as it draws (markWhileDrawingWgsl).
 
 export const MESH_WGSL = /* wgsl */ `
 struct Uniforms {
@@ -31,6 +34,7 @@ struct Eyes {
   e: array<vec4f, 24>,
 };
 @group(0) @binding(3) var<uniform> eyes: Eyes;
+${markWhileDrawingWgsl(4)}
 
 fn lidSample(b: u32, k: u32) -> vec2f {
   let q = eyes.e[b + 4u + k / 2u];
@@ -111,7 +115,7 @@ fn eyeShade(b: u32, s: vec2f, c0: vec3f) -> vec3f {
 // the renderer draws only the triangles that can reach an active eye with fs.
 @fragment
 fn fsPlain(i: VsOut) -> @location(0) vec4f {
-  return vec4f(textureSampleLevel(srcTex, srcSampler, i.uv, 0.0).rgb, 1.0);
+  return vec4f(wmOpaque(textureSampleLevel(srcTex, srcSampler, i.uv, 0.0).rgb, i.pos.xy), 1.0);
 }
 
 @fragment
@@ -120,12 +124,13 @@ fn fs(i: VsOut) -> @location(0) vec4f {
   let s = i.uv * u.srcSize;
   c = eyeShade(0u, s, c);
   c = eyeShade(12u, s, c);
-  return vec4f(c, 1.0);
+  return vec4f(wmOpaque(c, i.pos.xy), 1.0);
 }
 `;
 
 export const OVERLAY_WGSL = /* wgsl */ `
 @group(0) @binding(0) var ovTex: texture_2d<f32>;
+${markWhileDrawingWgsl(1)}
 
 @vertex
 fn vs(@builtin(vertex_index) vi: u32) -> @builtin(position) vec4f {
@@ -137,15 +142,16 @@ fn vs(@builtin(vertex_index) vi: u32) -> @builtin(position) vec4f {
 
 @fragment
 fn fs(@builtin(position) fc: vec4f) -> @location(0) vec4f {
-  // Same size as the output: fetch the texel under this pixel (straight alpha; blending composites it).
-  return textureLoad(ovTex, vec2i(fc.xy), 0);
+  // Same size as the output: the texel under this pixel (straight alpha), laid over premultiplied.
+  let c = textureLoad(ovTex, vec2i(fc.xy), 0);
+  return wmOver(c.rgb, c.a, fc.xy);
 }
 `;
 
 /**
  * The mouth cavity (see mouth.ts; fs mirrors shadeCavity there, keep them in step). Vertex data:
  * position (source px), cavity coordinate u (-1..1 corner to corner) and the distances (source px)
- * below the upper and above the lower inner lip. Drawn after the mesh with straight-alpha blending.
+ * below the upper and above the lower inner lip. Drawn after the mesh, blended over it.
  */
 /**
  * Vertex stage of the strips drawn over the mesh (mouth cavity, closed lids): source-px positions
@@ -179,6 +185,7 @@ struct Cavity {
   skin: vec4f,
 };
 @group(0) @binding(0) var<uniform> m: Cavity;
+${markWhileDrawingWgsl(1)}
 
 ${STRIP_VERTEX_WGSL}
 fn sstep(e0: f32, e1: f32, x: f32) -> f32 {
@@ -220,7 +227,7 @@ fn fs(i: VsOut) -> @location(0) vec4f {
   let tw = bright * gap * shadow;
   c = mix(c, tw * (0.5 * vec3f(1.0, 0.97, 0.88) + 0.5 * min(vec3f(1.6), m.skin.rgb / skinL)), teeth);
   let edge = clamp(min(dUp, dLo) * px, 0.0, 1.0);
-  return vec4f(c, m.alpha * edge);
+  return wmOver(c, m.alpha * edge, i.pos.xy);
 }
 `;
 
@@ -234,6 +241,7 @@ struct Lid {
   lid: vec4f,
 };
 @group(0) @binding(0) var<uniform> m: Lid;
+${markWhileDrawingWgsl(1)}
 
 ${STRIP_VERTEX_WGSL}
 @fragment
@@ -247,6 +255,6 @@ fn fs(i: VsOut) -> @location(0) vec4f {
   // Soft top (LID_FEATHER = 0.03 eye widths), one-pixel edge along the lash line.
   let f = clamp(dUp / (0.03 * m.lid.w), 0.0, 1.0);
   let edge = clamp(dLo * m.px + 1.0, 0.0, 1.0) * f * f * (3.0 - 2.0 * f);
-  return vec4f(m.lid.rgb * lash * side, m.alpha * edge);
+  return wmOver(m.lid.rgb * lash * side, m.alpha * edge, i.pos.xy);
 }
 `;

@@ -8,9 +8,17 @@ import { CAVITY_STRIDE, CAVITY_TRIANGLES, CAVITY_VERTEX_COUNT, mouthCavity, mout
 import { alphaBox, partitionByBox, restUvs, splitTriangles } from './raster';
 import { bitmapPixels, overlayPixels, prefilterSource } from './source';
 
-/** Straight-alpha "over" blending, for everything painted onto the warped frame (strips, the label). */
-const STRAIGHT_ALPHA: GPUBlendState = {
-  color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+/** x, y, width, height in output pixels. */
+type Box = [number, number, number, number];
+
+/** Layout entry of the watermark field (markWhileDrawingWgsl): r32float, which 'auto' layouts cannot bind. */
+function fieldLayout(binding: number): GPUBindGroupLayoutEntry {
+  return { binding, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'unfilterable-float' } };
+}
+
+/** Premultiplied "over" blending, for everything painted onto the warped frame (strips, the label: wmOver). */
+const PREMULTIPLIED_OVER: GPUBlendState = {
+  color: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
   alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
 };
 
@@ -98,7 +106,8 @@ export async function createWebGpuRenderer(
   if (present === 'canvas') {
     context = canvas.getContext('webgpu');
     if (!context) throw new Error('webgpu canvas context unavailable');
-    context.configure({ device, format, alphaMode: 'opaque', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_DST });
+    // COPY_SRC: the clip's first frame, drawn unmarked, is read back to inform the watermark.
+    context.configure({ device, format, alphaMode: 'opaque', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC });
   } else {
     cpuFrame = new CpuFrame(canvas, outWidth, outHeight);
     target = device.createTexture({
@@ -119,16 +128,18 @@ export async function createWebGpuRenderer(
   const style = mouthStyle(rig, srcPixels, srcPixels.width / rig.width, srcPixels.height / rig.height);
   const lids = lidStyle(rig, srcPixels, srcPixels.width / rig.width, srcPixels.height / rig.height);
 
-  // With a watermark, the mesh and label are drawn into `scene`, then the watermark pass writes the
-  // final frame into the canvas texture (or the read-back target).
+  // The watermark is added by every pass as it draws (shaders.ts), from the field of `wmPass`; the
+  // zero field draws unmarked (no watermark, and the clip's first frame that informs it).
   const wmPass = opts.watermark !== undefined ? createWatermarkPass(device, outWidth, outHeight, opts.watermark) : null;
-  const scene = wmPass
-    ? device.createTexture({ size: [outWidth, outHeight], format, usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST })
-    : null;
+  const zeroField = device.createTexture({ size: [1, 1], format: 'r32float', usage: GPUTextureUsage.TEXTURE_BINDING });
+  const fields = { plain: zeroField.createView(), marked: wmPass?.fieldView ?? zeroField.createView() };
+  /** A bind group (or anything bound) per field: unmarked and marked. */
+  type Marked<T> = { plain: T; marked: T };
+  const perField = <T>(make: (view: GPUTextureView) => T): Marked<T> => ({ plain: make(fields.plain), marked: make(fields.marked) });
 
   let ovTex: GPUTexture | null = null;
   // The label covers a corner: draw the overlay only over the box of its visible pixels.
-  let ovBox: [number, number, number, number] | null = null;
+  let ovBox: Box | null = null;
   if (opts.overlay) {
     const ovPixels = overlayPixels(opts.overlay, outWidth, outHeight);
     ovBox = alphaBox(ovPixels);
@@ -171,6 +182,7 @@ export async function createWebGpuRenderer(
           { binding: 1, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'float' } },
           { binding: 2, visibility: GPUShaderStage.FRAGMENT, sampler: { type: 'filtering' } },
           { binding: 3, visibility: GPUShaderStage.FRAGMENT, buffer: { type: 'uniform' } },
+          fieldLayout(4),
         ],
       }),
     ],
@@ -191,17 +203,21 @@ export async function createWebGpuRenderer(
     });
   const meshPipeline = meshPipelineWith('fsPlain');
   const eyePipeline = meshPipelineWith('fs');
-  const meshBind = device.createBindGroup({
-    layout: meshPipeline.getBindGroupLayout(0),
-    entries: [
-      { binding: 0, resource: { buffer: uniBuf } },
-      { binding: 1, resource: srcTex.createView() },
-      { binding: 2, resource: sampler },
-      { binding: 3, resource: { buffer: eyeBuf } },
-    ],
-  });
+  const meshBind = perField((field) =>
+    device.createBindGroup({
+      layout: meshPipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: uniBuf } },
+        { binding: 1, resource: srcTex.createView() },
+        { binding: 2, resource: sampler },
+        { binding: 3, resource: { buffer: eyeBuf } },
+        { binding: 4, resource: field },
+      ],
+    }),
+  );
 
-  const still = device.createTexture({ size: [outWidth, outHeight], format, usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
+  const stillUsage = GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST;
+  const still = device.createTexture({ size: [outWidth, outHeight], format, usage: stillUsage });
   {
     const fixedBuf = device.createBuffer({ size: Math.max(4, fixed.length * 4), usage: GPUBufferUsage.INDEX | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(fixedBuf, 0, fixed);
@@ -212,7 +228,7 @@ export async function createWebGpuRenderer(
     });
     if (fixed.length > 0) {
       pass.setPipeline(meshPipeline);
-      pass.setBindGroup(0, meshBind);
+      pass.setBindGroup(0, meshBind.plain);
       pass.setVertexBuffer(0, posBuf);
       pass.setVertexBuffer(1, uvBuf);
       pass.setIndexBuffer(fixedBuf, 'uint32');
@@ -235,7 +251,9 @@ export async function createWebGpuRenderer(
     style.skin[0], style.skin[1], style.skin[2], 0,
   ]);
   const cavPipeline = stripPipeline(device, CAVITY_WGSL, format);
-  const cavBind = device.createBindGroup({ layout: cavPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: cavUni } }] });
+  const cavBind = perField((field) =>
+    device.createBindGroup({ layout: cavPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: cavUni } }, { binding: 1, resource: field }] }),
+  );
 
   // Closed eyelids: one strip per eye, painted over the eye opening as a blink shuts it (lids.ts).
   const lidPipeline = stripPipeline(device, LID_WGSL, format);
@@ -246,16 +264,24 @@ export async function createWebGpuRenderer(
     const uni = device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const lid = lids.lid[eye]!;
     const uniData = new Float32Array([rig.width, rig.height, outWidth / rig.width, 0, lid[0], lid[1], lid[2], lids.eyeW[eye]!]);
-    const bind = device.createBindGroup({ layout: lidPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: uni } }] });
+    const bind = perField((field) =>
+      device.createBindGroup({ layout: lidPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: uni } }, { binding: 1, resource: field }] }),
+    );
     return { verts, buf, uni, uniData, bind, alpha: 0 };
   });
 
   let ovPipeline: GPURenderPipeline | null = null;
-  let ovBind: GPUBindGroup | null = null;
+  let ovBind: Marked<GPUBindGroup> | null = null;
   if (ovTex) {
     const ovModule = device.createShaderModule({ code: OVERLAY_WGSL });
     ovPipeline = device.createRenderPipeline({
-      layout: 'auto',
+      layout: device.createPipelineLayout({
+        bindGroupLayouts: [
+          device.createBindGroupLayout({
+            entries: [{ binding: 0, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'float' } }, fieldLayout(1)],
+          }),
+        ],
+      }),
       vertex: { module: ovModule, entryPoint: 'vs' },
       fragment: {
         module: ovModule,
@@ -263,23 +289,22 @@ export async function createWebGpuRenderer(
         targets: [
           {
             format,
-            blend: STRAIGHT_ALPHA,
+            blend: PREMULTIPLIED_OVER,
           },
         ],
       },
       primitive: { topology: 'triangle-list' },
     });
-    ovBind = device.createBindGroup({
-      layout: ovPipeline.getBindGroupLayout(0),
-      entries: [{ binding: 0, resource: ovTex.createView() }],
-    });
+    const ovView = ovTex.createView();
+    const pipeline = ovPipeline;
+    ovBind = perField((field) => device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: ovView }, { binding: 1, resource: field }] }));
   }
-  /** Composite the label (when there is one) over the pass's target, only over its box. */
-  const drawLabel = (pass: GPURenderPassEncoder) => {
-    if (!ovPipeline || !ovBind) return;
-    pass.setScissorRect(ovBox![0], ovBox![1], ovBox![2], ovBox![3]);
+  /** Composite the label (when there is one) over the pass's target, within `box` (default: all of it). */
+  const drawLabel = (pass: GPURenderPassEncoder, marked: boolean, box: Box | null = ovBox) => {
+    if (!ovPipeline || !ovBind || !box) return;
+    pass.setScissorRect(box[0], box[1], box[2], box[3]);
     pass.setPipeline(ovPipeline);
-    pass.setBindGroup(0, ovBind);
+    pass.setBindGroup(0, marked ? ovBind.marked : ovBind.plain);
     pass.draw(3);
   };
 
@@ -291,9 +316,104 @@ export async function createWebGpuRenderer(
   const ring = present === 'readback' ? Array.from({ length: READBACK_RING }, () => ({ buf: null as GPUBuffer | null, busy: Promise.resolve() as Promise<unknown> })) : [];
   let drawn = 0;
 
+  // Everything outside the moving triangles is the same in every frame: the still background with
+  // the label, marked once per field (stillFinal) and copied in; only the moving parts are drawn
+  // per frame, marking as they draw. Where they reach into the label's box, that part starts from
+  // the still without the label (stillMarked) and the label is drawn again over them.
+  const movingVerts = Uint32Array.from(new Set(moving));
+  const stillLabelled = device.createTexture({ size: [outWidth, outHeight], format, usage: stillUsage });
+  {
+    const enc = device.createCommandEncoder();
+    enc.copyTextureToTexture({ texture: still }, { texture: stillLabelled }, [outWidth, outHeight]);
+    const pass = enc.beginRenderPass({ colorAttachments: [{ view: stillLabelled.createView(), loadOp: 'load', storeOp: 'store' }] });
+    drawLabel(pass, false);
+    pass.end();
+    device.queue.submit([enc.finish()]);
+  }
+  const stillMarked = wmPass ? device.createTexture({ size: [outWidth, outHeight], format, usage: stillUsage }) : still;
+  const stillFinal = wmPass ? device.createTexture({ size: [outWidth, outHeight], format, usage: stillUsage }) : stillLabelled;
+  let stillFieldVersion = -1;
+  const stills = (enc: GPUCommandEncoder, marked: boolean) => {
+    if (!marked || !wmPass) return { base: stillLabelled, unlabelled: still };
+    if (stillFieldVersion !== wmPass.fieldVersion) {
+      wmPass.encode(enc, still, stillMarked);
+      wmPass.encode(enc, stillLabelled, stillFinal);
+      stillFieldVersion = wmPass.fieldVersion;
+    }
+    return { base: stillFinal, unlabelled: stillMarked };
+  };
+
+  /** Box (output px) of everything drawn per frame: moving vertices, the mouth cavity, closed lids. */
+  const movingBox = (positions: Float32Array, cavity: boolean): Box | null => {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    const add = (x: number, y: number) => {
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    };
+    for (const v of movingVerts) add(positions[v * 2]!, positions[v * 2 + 1]!);
+    if (cavity) for (let i = 0; i < cavVerts.length; i += CAVITY_STRIDE) add(cavVerts[i]!, cavVerts[i + 1]!);
+    for (const l of lidEyes) if (l.alpha > 0) for (let i = 0; i < l.verts.length; i += CAVITY_STRIDE) add(l.verts[i]!, l.verts[i + 1]!);
+    const kx = outWidth / rig.width;
+    const ky = outHeight / rig.height;
+    const bx0 = Math.max(0, Math.floor(x0 * kx) - 2);
+    const by0 = Math.max(0, Math.floor(y0 * ky) - 2);
+    const bx1 = Math.min(outWidth, Math.ceil(x1 * kx) + 2);
+    const by1 = Math.min(outHeight, Math.ceil(y1 * ky) + 2);
+    return bx1 > bx0 && by1 > by0 ? [bx0, by0, bx1 - bx0, by1 - by0] : null;
+  };
+  const intersect = (a: Box | null, b: Box | null): Box | null => {
+    if (!a || !b) return null;
+    const x0 = Math.max(a[0], b[0]);
+    const y0 = Math.max(a[1], b[1]);
+    const x1 = Math.min(a[0] + a[2], b[0] + b[2]);
+    const y1 = Math.min(a[1] + a[3], b[1] + b[3]);
+    return x1 > x0 && y1 > y0 ? [x0, y0, x1 - x0, y1 - y0] : null;
+  };
+
+  /** Record the drawing of the frame whose buffers were written last into `tex`, marked or not. */
+  const recordFrame = (enc: GPUCommandEncoder, tex: GPUTexture, marked: boolean, cavAlpha: number, labelRedraw: Box | null) => {
+    const { base, unlabelled } = stills(enc, marked);
+    enc.copyTextureToTexture({ texture: base }, { texture: tex }, [outWidth, outHeight]);
+    if (labelRedraw) {
+      const origin = { x: labelRedraw[0], y: labelRedraw[1] };
+      enc.copyTextureToTexture({ texture: unlabelled, origin }, { texture: tex, origin }, [labelRedraw[2], labelRedraw[3]]);
+    }
+    const pass = enc.beginRenderPass({ colorAttachments: [{ view: tex.createView(), loadOp: 'load', storeOp: 'store' }] });
+    const meshGroup = marked ? meshBind.marked : meshBind.plain;
+    pass.setPipeline(meshPipeline);
+    pass.setBindGroup(0, meshGroup);
+    pass.setVertexBuffer(0, posBuf);
+    pass.setVertexBuffer(1, uvBuf);
+    pass.setIndexBuffer(idxBuf, 'uint32');
+    if (plainCount > 0) pass.drawIndexed(plainCount);
+    if (plainCount < idxCount) {
+      pass.setPipeline(eyePipeline);
+      pass.drawIndexed(idxCount - plainCount, 1, plainCount);
+    }
+    if (cavAlpha > 0) {
+      pass.setPipeline(cavPipeline);
+      pass.setBindGroup(0, marked ? cavBind.marked : cavBind.plain);
+      pass.setVertexBuffer(0, cavBuf);
+      pass.setIndexBuffer(cavIdx, 'uint16');
+      pass.drawIndexed(CAVITY_TRIANGLES.length);
+    }
+    for (const l of lidEyes) {
+      if (!(l.alpha > 0)) continue;
+      pass.setPipeline(lidPipeline);
+      pass.setBindGroup(0, marked ? l.bind.marked : l.bind.plain);
+      pass.setVertexBuffer(0, l.buf);
+      pass.setIndexBuffer(lidIdx, 'uint16');
+      pass.drawIndexed(LID_TRIANGLES.length);
+    }
+    if (labelRedraw) drawLabel(pass, marked, labelRedraw);
+    pass.end();
+  };
+
   /**
-   * Record one frame's drawing; the first frame informs the watermark. The frame ends up in the
-   * canvas texture (canvas mode) or, for read-back, in the buffer `readback` names.
+   * Record one frame's drawing; the clip's first frame, drawn unmarked, first informs the watermark.
+   * The frame ends up in the canvas texture (canvas mode) or, for read-back, in the buffer `readback`.
    */
   const encodeFrame = async (positions: Float32Array, pose: PoseParams | undefined, readback: GPUBuffer | null): Promise<GPUCommandEncoder> => {
     if (destroyed) throw new Error('renderer destroyed');
@@ -318,94 +438,19 @@ export async function createWebGpuRenderer(
         device.queue.writeBuffer(l.buf, 0, l.verts);
       }
     });
-    let enc = device.createCommandEncoder();
-    const drawTex = scene ?? (context ? context.getCurrentTexture() : target!);
-    const view = drawTex.createView();
-    enc.copyTextureToTexture({ texture: still }, { texture: drawTex }, [outWidth, outHeight]);
-    const pass = enc.beginRenderPass({ colorAttachments: [{ view, loadOp: 'load', storeOp: 'store' }] });
-    pass.setPipeline(meshPipeline);
-    pass.setBindGroup(0, meshBind);
-    pass.setVertexBuffer(0, posBuf);
-    pass.setVertexBuffer(1, uvBuf);
-    pass.setIndexBuffer(idxBuf, 'uint32');
-    if (plainCount > 0) pass.drawIndexed(plainCount);
-    if (plainCount < idxCount) {
-      pass.setPipeline(eyePipeline);
-      pass.drawIndexed(idxCount - plainCount, 1, plainCount);
+    const labelRedraw = intersect(ovBox, movingBox(positions, cavAlpha > 0));
+    const drawTex = context ? context.getCurrentTexture() : target!;
+    if (wmPass && !wmPass.informed) {
+      // Once per clip: the first frame (labelled, unmarked) informs the watermark's amplitudes.
+      const first = device.createCommandEncoder();
+      recordFrame(first, drawTex, false, cavAlpha, labelRedraw);
+      device.queue.submit([first.finish()]);
+      await wmPass.informFrom(drawTex);
     }
-    if (cavAlpha > 0) {
-      pass.setPipeline(cavPipeline);
-      pass.setBindGroup(0, cavBind);
-      pass.setVertexBuffer(0, cavBuf);
-      pass.setIndexBuffer(cavIdx, 'uint16');
-      pass.drawIndexed(CAVITY_TRIANGLES.length);
-    }
-    for (const l of lidEyes) {
-      if (!(l.alpha > 0)) continue;
-      pass.setPipeline(lidPipeline);
-      pass.setBindGroup(0, l.bind);
-      pass.setVertexBuffer(0, l.buf);
-      pass.setIndexBuffer(lidIdx, 'uint16');
-      pass.drawIndexed(LID_TRIANGLES.length);
-    }
-    drawLabel(pass);
-    pass.end();
-    if (wmPass && scene && !wmPass.informed) {
-      // Once per clip: the first frame (labelled, unwatermarked) informs the watermark's amplitudes.
-      device.queue.submit([enc.finish()]);
-      await wmPass.informFrom(scene);
-      enc = device.createCommandEncoder();
-    }
-    const finalTex = context ? context.getCurrentTexture() : target!;
-    if (wmPass && scene) watermarkInto(enc, scene, finalTex, positions, cavAlpha > 0);
-    if (!context) {
-      enc.copyTextureToBuffer({ texture: target! }, { buffer: readback!, bytesPerRow }, [outWidth, outHeight]);
-    }
+    const enc = device.createCommandEncoder();
+    recordFrame(enc, drawTex, wmPass !== null, cavAlpha, labelRedraw);
+    if (!context) enc.copyTextureToBuffer({ texture: target! }, { buffer: readback!, bytesPerRow }, [outWidth, outHeight]);
     return enc;
-  };
-
-  // The watermark is the same in every frame and so is everything outside the moving triangles (the
-  // still background and the label), so that part of the final frame is watermarked once per field
-  // (stillFinal) and each frame runs the watermark pass only over the box the moving parts can reach.
-  const movingVerts = Uint32Array.from(new Set(moving));
-  let stillLabelled: GPUTexture | null = null;
-  let stillFinal: GPUTexture | null = null;
-  let stillFinalVersion = -1;
-  const buildStillFinal = (enc: GPUCommandEncoder) => {
-    const usage = GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST;
-    if (!stillLabelled) {
-      // The still background with the label: the same for the whole clip, made once.
-      stillLabelled = device.createTexture({ size: [outWidth, outHeight], format, usage });
-      enc.copyTextureToTexture({ texture: still }, { texture: stillLabelled }, [outWidth, outHeight]);
-      const pass = enc.beginRenderPass({ colorAttachments: [{ view: stillLabelled.createView(), loadOp: 'load', storeOp: 'store' }] });
-      drawLabel(pass);
-      pass.end();
-    }
-    stillFinal ??= device.createTexture({ size: [outWidth, outHeight], format, usage });
-    wmPass!.encode(enc, stillLabelled, stillFinal);
-    stillFinalVersion = wmPass!.fieldVersion;
-  };
-  const watermarkInto = (enc: GPUCommandEncoder, scene: GPUTexture, finalTex: GPUTexture, positions: Float32Array, cavity: boolean) => {
-    if (stillFinalVersion !== wmPass!.fieldVersion) buildStillFinal(enc);
-    enc.copyTextureToTexture({ texture: stillFinal! }, { texture: finalTex }, [outWidth, outHeight]);
-    // Box of everything drawn per frame (source px): moving vertices, mouth cavity, closed lids.
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    const add = (x: number, y: number) => {
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    };
-    for (const v of movingVerts) add(positions[v * 2]!, positions[v * 2 + 1]!);
-    if (cavity) for (let i = 0; i < cavVerts.length; i += CAVITY_STRIDE) add(cavVerts[i]!, cavVerts[i + 1]!);
-    for (const l of lidEyes) if (l.alpha > 0) for (let i = 0; i < l.verts.length; i += CAVITY_STRIDE) add(l.verts[i]!, l.verts[i + 1]!);
-    const kx = outWidth / rig.width;
-    const ky = outHeight / rig.height;
-    const rx0 = Math.max(0, Math.floor(x0 * kx) - 2);
-    const ry0 = Math.max(0, Math.floor(y0 * ky) - 2);
-    const rx1 = Math.min(outWidth, Math.ceil(x1 * kx) + 2);
-    const ry1 = Math.min(outHeight, Math.ceil(y1 * ky) + 2);
-    if (rx1 > rx0 && ry1 > ry0) wmPass!.encode(enc, scene, finalTex, [rx0, ry0, rx1 - rx0, ry1 - ry0]);
   };
 
   /** Copy a mapped read-back buffer into the 2D frame. */
@@ -501,9 +546,10 @@ export async function createWebGpuRenderer(
       }
       srcTex.destroy();
       ovTex?.destroy();
-      scene?.destroy();
-      stillFinal?.destroy();
-      stillLabelled?.destroy();
+      stillLabelled.destroy();
+      if (stillMarked !== still) stillMarked.destroy();
+      if (stillFinal !== stillLabelled) stillFinal.destroy();
+      zeroField.destroy();
       wmPass?.destroy();
       target?.destroy();
       readBuf?.destroy();
@@ -543,7 +589,13 @@ function indexBuffer16(device: GPUDevice, indices: Uint16Array): GPUBuffer {
 function stripPipeline(device: GPUDevice, wgsl: string, format: GPUTextureFormat): GPURenderPipeline {
   const module = device.createShaderModule({ code: wgsl });
   return device.createRenderPipeline({
-    layout: 'auto',
+    layout: device.createPipelineLayout({
+      bindGroupLayouts: [
+        device.createBindGroupLayout({
+          entries: [{ binding: 0, visibility: GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT, buffer: { type: 'uniform' } }, fieldLayout(1)],
+        }),
+      ],
+    }),
     vertex: {
       module,
       entryPoint: 'vs',
@@ -563,7 +615,7 @@ function stripPipeline(device: GPUDevice, wgsl: string, format: GPUTextureFormat
       targets: [
         {
           format,
-          blend: STRAIGHT_ALPHA,
+          blend: PREMULTIPLIED_OVER,
         },
       ],
     },

@@ -1,5 +1,7 @@
-// WebGPU (WGSL) watermark pass: the same computation as embedWatermarkRGBA in pattern.ts (results
-// agree within +-1 per channel), applied to the final frame (after the visible label).
+// WebGPU (WGSL) watermark: the same computation as embedWatermarkRGBA in pattern.ts (results agree
+// within +-1 per channel). Either a pass over a finished frame (after the visible label), or added by
+// the renderer's own passes as they draw (markWhileDrawingWgsl), which spares a pass that reads the
+// frame again: on a software adapter that pass cost as much as drawing the moving face.
 //
 // Texture usage:
 //   encode(encoder, source, target):
@@ -42,6 +44,35 @@ export const WATERMARK_WGSL = /* wgsl */ `
 }
 `;
 
+/**
+ * WGSL for passes that add the mark as they draw, so that no separate watermark pass reads the frame
+ * again: the field at `binding` (WatermarkPass.fieldView, or a 1x1 zero field: nothing added, the
+ * colour only rounded; an out-of-bounds load reads 0 or the one texel, 0 either way).
+ */
+export function markWhileDrawingWgsl(binding: number): string {
+  return /* wgsl */ `
+@group(0) @binding(${binding}) var wmField: texture_2d<f32>;
+
+fn wmDelta(fc: vec2f) -> f32 {
+  return textureLoad(wmField, vec2i(fc), 0).r;
+}
+
+// An opaque pixel: the sum the watermark pass makes, rounded alike.
+fn wmOpaque(c: vec3f, fc: vec2f) -> vec3f {
+  let d = wmDelta(fc);
+  return floor(clamp(floor(c * 255.0 + 0.5) + vec3f(d, d, d), vec3f(0.0), vec3f(255.0)) + 0.5) / 255.0;
+}
+
+// A colour laid over a marked pixel with coverage a, premultiplied for 'one, one-minus-src-alpha'
+// blending: with the mark added to it too, the mark is added once,
+// a (L + d) + (1 - a) (D + d) = a L + (1 - a) D + d; premultiplied, the sum is clamped to 0..1 only
+// where the result itself would be (not where L + d alone leaves 0..1, as with straight alpha).
+fn wmOver(c: vec3f, a: f32, fc: vec2f) -> vec4f {
+  return vec4f(a * (c + vec3f(wmDelta(fc) / 255.0)), a);
+}
+`;
+}
+
 export interface WatermarkPass {
   readonly width: number;
   readonly height: number;
@@ -55,6 +86,8 @@ export interface WatermarkPass {
   encodeInPlace(encoder: GPUCommandEncoder, texture: GPUTexture): void;
   /** Change the payload (e.g. reuse the pass for another clip of the same size); back to the plain field. */
   setPayload(payload: bigint): void;
+  /** The field (r32float, one value per pixel in 8-bit levels), for markWhileDrawingWgsl. */
+  readonly fieldView: GPUTextureView;
   /** Whether informFrom() has run since the last payload change. */
   readonly informed: boolean;
   /** Counts the field's uploads: a frame watermarked earlier stays valid while this is unchanged. */
@@ -199,6 +232,7 @@ export function createWatermarkPass(
       encode(encoder, s, texture);
     },
     setPayload,
+    fieldView,
     get informed() {
       return informed;
     },

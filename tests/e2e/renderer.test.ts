@@ -1,7 +1,8 @@
 // The WebGPU renderer on SwiftShader, outside the extension: frames drawn ahead (pipelined, as the
-// clip pipeline draws them) equal frames drawn one at a time; the watermark the GPU adds only where
-// something moves equals the watermark added over the whole frame; and the CPU fallback draws the
-// same picture. Each case moves the part of the renderer it names (gaze, mouth, lids).
+// clip pipeline draws them) equal frames drawn one at a time; the watermark the GPU adds while it
+// draws equals the watermark added over the whole finished frame; and the CPU fallback draws the
+// same picture. Each case moves the part of the renderer it names (gaze, mouth, lids, an overlay
+// the moving face reaches into).
 import { chromium, type Browser } from 'playwright-core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,26 +26,36 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const compare = (fixture: string, preset: string) =>
+const compare = (fixture: string, preset: string, overlay = 'label') =>
   bundle.page.evaluate(
-    ([f, p]) => (globalThis as unknown as { compareRenderers(f: string, p: string, l: number, n: number): Promise<RendererComparison> }).compareRenderers(f, p, 768, 20),
-    [`/fixtures/portraits/${fixture}`, preset] as const,
+    ([f, p, o]) =>
+      (globalThis as unknown as { compareRenderers(f: string, p: string, l: number, n: number, o: string): Promise<RendererComparison> }).compareRenderers(f, p, 768, 20, o),
+    [`/fixtures/portraits/${fixture}`, preset, overlay] as const,
   );
 
 describe('WebGPU renderer', () => {
-  for (const [fixture, preset, what] of [
-    ['mona-lisa.jpg', 'look-around', 'gaze (the eye composite)'],
-    ['descartes-frans-hals.jpg', 'talk', 'the mouth interior'],
-    ['girl-with-a-pearl-earring.jpg', 'blink-glance', 'blinks and glances'],
+  for (const [fixture, preset, what, overlay] of [
+    ['mona-lisa.jpg', 'look-around', 'gaze (the eye composite)', 'label'],
+    ['descartes-frans-hals.jpg', 'talk', 'the mouth interior', 'label'],
+    ['girl-with-a-pearl-earring.jpg', 'blink-glance', 'blinks and glances', 'label'],
+    ['descartes-frans-hals.jpg', 'talk', 'an overlay across the moving face', 'band-over-face'],
   ] as const) {
     it(`${fixture.replace(/\.\w+$/, '')}, ${preset}: ${what}`, async () => {
-      const r = await compare(fixture, preset);
+      const r = await compare(fixture, preset, overlay);
       expect(r.movingFrames).toBeGreaterThanOrEqual(r.frames - 2);
       // Pipelined frames are the frames drawn one at a time, byte for byte.
       expect(r.drawDiffFrames).toBe(0);
       expect(r.drawMaxDiff).toBe(0);
-      // The watermark pass (see embed-gpu.ts: the same sum, rounded alike) matches the CPU embedder.
-      expect(r.wmMaxDiff).toBeLessThanOrEqual(1);
+      // Every pass adds the watermark as it draws (embed-gpu.ts: the same sum, rounded alike, and
+      // added once under what is blended over it): it matches the CPU embedder's, added afterwards.
+      // Where an overlay is drawn again over the moving face, a translucent layer over a pixel the
+      // mark had pushed past white or black keeps part of the clipped mark: a few levels, on a few
+      // pixels. (The CPU comparison below shows the overlay is drawn over the moving face.)
+      if (overlay === 'label') expect(r.wmMaxDiff).toBeLessThanOrEqual(1);
+      else {
+        expect(r.wmMaxDiff).toBeLessThanOrEqual(4);
+        expect(r.wmOffShare).toBeLessThan(1e-3);
+      }
       // The CPU fallback samples the moving mesh with exact bilinear weights where the GPU rounds
       // them, so fine texture differs by a level or two in places, nowhere visibly.
       expect(r.cpuMaxDiff).toBeLessThanOrEqual(8);
