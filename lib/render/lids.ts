@@ -17,7 +17,7 @@ export const LID_TRIANGLES: Uint16Array = stripTriangles(NE);
 export const EYES: readonly EyeIndices[] = [RIGHT_EYE, LEFT_EYE];
 /** The painted lid's soft top (fading in over this many eye widths) and its reach past the contours. */
 export const LID_FEATHER = 0.03;
-export const LID_GROW = 0.025;
+export const LID_GROW = 0.05;
 const EYE_BLINK: readonly ExpressionName[] = ['eyeBlinkRight', 'eyeBlinkLeft'];
 
 export interface LidStyle {

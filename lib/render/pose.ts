@@ -367,17 +367,25 @@ function settleFollowers(fs: readonly Follower[], dx: { [k: number]: number }, d
 const BLINK_TAPER = 0.12;
 /** What remains of the opening (fraction of its rest height) at a full blink. */
 const BLINK_SLIT = 0.04;
+/**
+ * How far above the upper lid's contour (eye widths) a blink still folds the skin into the slit:
+ * the painted white of the eye often reaches above MediaPipe's contour, and stretched down over a
+ * closed eye it read as an open one (Girl with a Pearl Earring, Nietzsche).
+ */
+const BLINK_SCLERA_MARGIN = 0.12;
 
 /**
  * The blink's column map at full closure, as a shift along the eye's v axis of the rest point
- * (u, v): the band between the lids collapses to a thin line just above the lower lid, the skin
- * above the upper lid stretches down over the eye, tapering towards the corners.
+ * (u, v): the band between the lids (and BLINK_SCLERA_MARGIN above the upper one) collapses to a
+ * thin line just above the lower lid, the skin above it stretches down over the eye, tapering
+ * towards the corners.
  */
 function blinkShift(e: EyeFrame, u: number, v: number): number {
   const a = 0.42 * e.width; // band above the upper lid that stretches
   const b = 0.25 * e.width; // band below the lower lid that compresses slightly
-  const U = interp(e.upperU, e.upperV, u);
-  const Lw = Math.max(U, interp(e.lowerU, e.lowerV, u));
+  const U0 = interp(e.upperU, e.upperV, u);
+  const Lw = Math.max(U0, interp(e.lowerU, e.lowerV, u));
+  const U = U0 - BLINK_SCLERA_MARGIN * e.width;
   const g = Lw - U;
   const Cl = Lw - 0.15 * g;
   const Cu = Cl - BLINK_SLIT * g;
