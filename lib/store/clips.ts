@@ -1,6 +1,6 @@
 // Every clip Sfumato makes, kept in IndexedDB before it is shown anywhere.
 import type { Box } from '../face/types';
-import { request, tx, txMany } from './db';
+import { assertRoomFor, request, tx, txMany } from './db';
 import { deleteExportsIn } from './exports';
 
 import type { MotionSettings } from '../motion/catalog';
@@ -71,7 +71,10 @@ export function newClipId(): string {
   return `clip-${Date.now().toString(36)}-${crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36)}`;
 }
 
-export const putClip = (clip: ClipRecord) => tx('clips', 'readwrite', (s) => s.put(clip));
+export const putClip = async (clip: ClipRecord) => {
+  await assertRoomFor(clip.mp4.size + clip.poster.size);
+  return tx('clips', 'readwrite', (s) => s.put(clip));
+};
 
 export const getClip = (id: string) => tx<ClipRecord | undefined>('clips', 'readonly', (s) => s.get(id));
 

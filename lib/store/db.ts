@@ -113,6 +113,26 @@ export async function txMany<T>(
 }
 
 /**
+ * Room kept free beyond a write's own size. A write that runs into a full disk does more harm than
+ * one not attempted: Chrome closes every IndexedDB connection and cannot reopen them until there is
+ * room again (in one test run it then lost what the store held). So a write that would leave less
+ * than this is refused up front, as a QuotaExceededError.
+ */
+const WRITE_MARGIN = 8 * 1024 * 1024;
+
+/** Throws a QuotaExceededError when storing `bytes` would leave less than WRITE_MARGIN free. */
+export async function assertRoomFor(bytes: number): Promise<void> {
+  let room = Infinity;
+  try {
+    const { usage = 0, quota = Infinity } = await navigator.storage.estimate();
+    room = quota - usage;
+  } catch {
+    // No estimate here: let the write itself find out.
+  }
+  if (room < bytes + WRITE_MARGIN) throw new DOMException('There is not enough room left to store this.', 'QuotaExceededError');
+}
+
+/**
  * Whether a failed write failed because storage is full. Chrome reports a full quota as a
  * QuotaExceededError, but a full disk surfaces as a DataError ("Failed to write blobs (IOError)"),
  * and an aborted transaction as an AbortError or UnknownError with no error attached; then the

@@ -1,7 +1,7 @@
 // Signed exports of a clip (animated GIF, animated WebP, poster PNG), made in the offscreen document
 // on demand and kept next to the clip, so that the second download, share, drag or copy is instant.
 // Deleting a clip deletes its exports in the same transaction (lib/store/clips.ts).
-import { request, tx } from './db';
+import { assertRoomFor, request, tx } from './db';
 
 export const EXPORT_FORMATS = ['gif', 'webp', 'png'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -33,7 +33,10 @@ export interface ExportRecord {
 
 export const exportKey = (clipId: string, format: ExportFormat) => `${clipId}:${format}`;
 
-export const putExport = (r: ExportRecord) => tx('exports', 'readwrite', (s) => s.put(r));
+export const putExport = async (r: ExportRecord) => {
+  await assertRoomFor(r.bytes.size);
+  return tx('exports', 'readwrite', (s) => s.put(r));
+};
 
 export const getExport = (clipId: string, format: ExportFormat) =>
   tx<ExportRecord | undefined>('exports', 'readonly', (s) => s.get(exportKey(clipId, format)));
