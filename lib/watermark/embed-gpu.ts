@@ -78,10 +78,9 @@ export interface WatermarkPass {
   readonly height: number;
   /**
    * Record the pass: read `source` (TEXTURE_BINDING), draw the watermarked frame into `target`
-   * (RENDER_ATTACHMENT). With `rect` ([x, y, width, height]) only that part of `target` is drawn and
-   * the rest is left as it was.
+   * (RENDER_ATTACHMENT).
    */
-  encode(encoder: GPUCommandEncoder, source: GPUTexture, target: GPUTexture, rect?: readonly [number, number, number, number]): void;
+  encode(encoder: GPUCommandEncoder, source: GPUTexture, target: GPUTexture): void;
   /** Watermark `texture` in place (needs COPY_SRC | RENDER_ATTACHMENT), through an internal scratch copy. */
   encodeInPlace(encoder: GPUCommandEncoder, texture: GPUTexture): void;
   /** Change the payload (e.g. reuse the pass for another clip of the same size); back to the plain field. */
@@ -190,7 +189,7 @@ export function createWatermarkPass(
   };
   const scratch = new Map<GPUTextureFormat, GPUTexture>();
 
-  const encode = (encoder: GPUCommandEncoder, source: GPUTexture, target: GPUTexture, rect?: readonly [number, number, number, number]) => {
+  const encode = (encoder: GPUCommandEncoder, source: GPUTexture, target: GPUTexture) => {
     if (source.width !== width || source.height !== height || target.width !== width || target.height !== height) {
       throw new Error(`watermark pass: expected ${width}x${height} textures`);
     }
@@ -204,9 +203,8 @@ export function createWatermarkPass(
     });
     const pass = encoder.beginRenderPass({
       label: 'sfumato-watermark',
-      colorAttachments: [{ view: target.createView(), loadOp: rect ? 'load' : 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
+      colorAttachments: [{ view: target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
     });
-    if (rect) pass.setScissorRect(rect[0], rect[1], rect[2], rect[3]);
     pass.setPipeline(pipelineFor(target.format));
     pass.setBindGroup(0, bind);
     pass.draw(3);

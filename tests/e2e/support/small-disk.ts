@@ -3,14 +3,14 @@
 // most runs here, while a full file system fails every write the way a person's full disk does.
 // Mounting needs root (CI runs as root); the error says so when it is missing.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface SmallDisk {
   /** Where to put the profile (on the small disk). */
   dir: string;
-  /** Write filler files until the disk refuses another byte; returns the bytes written (call again to top up). */
+  /** Write filler files until the disk refuses another byte; returns the bytes written. */
   fill(): number;
   /** Delete the filler again. */
   free(): void;
@@ -25,30 +25,25 @@ export function mountSmallDisk(megabytes: number): SmallDisk {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`The storage-full test mounts a ${megabytes} MB tmpfs for its browser profile and needs root for that: ${String((e as { stderr?: Buffer }).stderr ?? e).trim()}`);
   }
-  let files = 0;
-  const chunks = [Buffer.alloc(1 << 20, 0x5a), Buffer.alloc(1 << 12, 0x5a)];
-  const fill = () => {
-    let written = 0;
-    // Big chunks first, then small ones, so that the last few kilobytes are taken too.
-    for (const chunk of chunks) {
-      for (;;) {
-        const file = join(dir, `filler-${files++}`);
-        try {
-          writeFileSync(file, chunk);
-          written += chunk.length;
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-          // A refused write leaves an empty file (or the part that fitted, which stays).
-          if (statSync(file, { throwIfNoEntry: false })?.size === 0) rmSync(file, { force: true });
-          break;
-        }
-      }
-    }
-    return written;
-  };
+  const fillerName = (i: number) => join(dir, `filler-${i}`);
   return {
     dir,
-    fill,
+    fill() {
+      let written = 0;
+      // Big chunks first, then small ones, so that the last few kilobytes are taken too.
+      for (const size of [1 << 20, 1 << 12]) {
+        const chunk = Buffer.alloc(size, 0x5a);
+        try {
+          for (;;) {
+            writeFileSync(fillerName(written), chunk);
+            written += size;
+          }
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
+        }
+      }
+      return written;
+    },
     free() {
       for (const f of readdirSync(dir)) if (f.startsWith('filler-')) rmSync(join(dir, f), { force: true });
     },
