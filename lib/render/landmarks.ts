@@ -48,6 +48,9 @@ export const CHEEK_EXTREME_LEFT = 454;
 /** Inner lip contours, subject's right -> left (paired by position; corners 78 and 308 excluded). */
 export const INNER_LIP_UPPER = [191, 80, 81, 82, 13, 312, 311, 310, 415] as const;
 export const INNER_LIP_LOWER = [95, 88, 178, 87, 14, 317, 402, 318, 324] as const;
+/** Inner mouth corners (where the inner lip contours meet), subject's right and left. */
+export const INNER_CORNER_RIGHT = 78;
+export const INNER_CORNER_LEFT = 308;
 
 export interface BrowIndices {
   /** Upper and lower brow contours, inner end (near the nose) -> outer end, paired by position. */

@@ -5,11 +5,7 @@
 // (shaders.ts, CAVITY_WGSL) and on the CPU (rasterizeCavity here).
 import type { RgbaImage } from './raster';
 import type { Rig } from './types';
-import { CHEEK_LEFT, CHEEK_RIGHT, INNER_LIP_LOWER, INNER_LIP_UPPER, MOUTH_CORNER_LEFT, MOUTH_CORNER_RIGHT } from './landmarks';
-
-/** Inner mouth corners (where the inner lip contours meet), subject's right and left. */
-export const INNER_CORNER_RIGHT = 78;
-export const INNER_CORNER_LEFT = 308;
+import { CHEEK_LEFT, CHEEK_RIGHT, INNER_CORNER_LEFT, INNER_CORNER_RIGHT, INNER_LIP_LOWER, INNER_LIP_UPPER, MOUTH_CORNER_LEFT, MOUTH_CORNER_RIGHT } from './landmarks';
 
 const NU = INNER_LIP_UPPER.length;
 /** Cavity vertices, as landmark indices: right inner corner, upper inner lip (right -> left), left inner corner, lower inner lip. */

@@ -6,6 +6,8 @@ import {
   CHEEK_LEFT,
   CHEEK_RIGHT,
   CHIN,
+  INNER_CORNER_LEFT,
+  INNER_CORNER_RIGHT,
   INNER_LIP_LOWER,
   INNER_LIP_UPPER,
   LEFT_EYE,
@@ -65,7 +67,16 @@ interface RigCache {
 interface MouthFrame {
   ox: number;
   oy: number;
-  halfW: number;
+  /**
+   * Where the lips part, along u: centre and half-width between the inner mouth corners. The opening
+   * tapers to nothing there (a lens, as a real mouth opens), wherever the inner-lip centre sits
+   * between them (Mona Lisa's is a fifth of the mouth off-centre).
+   */
+  partC: number;
+  partHalfW: number;
+  /** Centre and half-width between the outer mouth corners, along u. */
+  cornerC: number;
+  cornerHalfW: number;
   /** The lip seam (mid-line between the inner lip contours) as a sorted (u, v) polyline. */
   seamU: Float64Array;
   seamV: Float64Array;
@@ -182,10 +193,17 @@ function mouthFrame(rig: Rig, fx: number, fy: number, mouthW: number): MouthFram
   for (const i of INNER_LIP_UPPER) side.set(i, -1);
   for (const i of INNER_LIP_LOWER) side.set(i, 1);
   const chinV = Math.max(0.2 * mouthW, local(CHIN)[1]);
+  const uA = local(INNER_CORNER_RIGHT)[0];
+  const uB = local(INNER_CORNER_LEFT)[0];
+  const cA = local(MOUTH_CORNER_RIGHT)[0];
+  const cB = local(MOUTH_CORNER_LEFT)[0];
   return {
     ox,
     oy,
-    halfW: mouthW / 2,
+    partC: (uA + uB) / 2,
+    partHalfW: Math.max(0.2 * mouthW, Math.abs(uB - uA) / 2),
+    cornerC: (cA + cB) / 2,
+    cornerHalfW: Math.max(0.25 * mouthW, Math.abs(cB - cA) / 2),
     seamU: seam.u,
     seamV: seam.v,
     upperLipH: Math.max(1, dist(UPPER_LIP_TOP, INNER_LIP_UPPER[Math.floor(INNER_LIP_UPPER.length / 2)]!)),
@@ -462,7 +480,7 @@ function applyJaw(c: RigCache, rig: Rig, drop: number, lipOnly: number, dx: Floa
     // inner lips crossed); the inner-lip landmarks only break ties on the seam itself.
     const forced = m.side.get(i);
     if (forced !== undefined && Math.abs(v) < 1e-3) v = forced * 1e-3;
-    const q = u / m.halfW;
+    const q = (u - m.partC) / m.partHalfW;
     const lip = q >= 1 || q <= -1 ? 0 : Math.pow(1 - q * q, 0.75);
     let d: number;
     if (m.cover > 0) {
@@ -479,10 +497,22 @@ function applyJaw(c: RigCache, rig: Rig, drop: number, lipOnly: number, dx: Floa
     } else {
       d = -upLift * lip * (1 - smooth01(-v / (1.8 * m.upperLipH)));
     }
+    // An opening mouth draws its corners down and in (left where they were, the parted lips curve
+    // up at the ends and read as a smile: the re-detector saw more smile than jaw on the Mona Lisa).
+    // Smooth across the seam, so it moves the corner without opening it, and nothing at the middle.
+    let inward = 0;
+    if (m.cover === 0 && drop > 0) {
+      const a = Math.abs(u - m.cornerC);
+      const b = m.cornerHalfW;
+      const along = a <= b ? smooth01((a - 0.3 * b) / (0.7 * b)) : Math.exp(-0.5 * ((a - b) / (0.22 * mw)) ** 2);
+      const k = drop * along * Math.exp(-0.5 * (v / (0.3 * mw)) ** 2);
+      d += JAW_CORNER_DOWN * k;
+      inward = -Math.sign(u - m.cornerC) * JAW_CORNER_IN * k * w;
+    }
     if (d === 0) continue;
     d *= w;
-    dx[i]! += d * c.gx;
-    dy[i]! += d * c.gy;
+    dx[i]! += d * c.gx + inward * c.fx;
+    dy[i]! += d * c.gy + inward * c.fy;
   }
 }
 
@@ -657,8 +687,8 @@ function expressionOffsets(rig: Rig, c: RigCache, p: PoseParams, dx: Float64Arra
       const my = s * mw * (SMILE_OUT * outward * c.fy - SMILE_UP * c.gy);
       gaussianPush(rig, nv, x, y, 0.32 * mw, mx, my, dx, dy);
     };
-    const smileR = expr(p, 'mouthSmileRight');
-    const smileL = expr(p, 'mouthSmileLeft');
+    const smileR = smileTravel(expr(p, 'mouthSmileRight'));
+    const smileL = smileTravel(expr(p, 'mouthSmileLeft'));
     smileCorner(MOUTH_CORNER_RIGHT, -1, smileR);
     smileCorner(MOUTH_CORNER_LEFT, 1, smileL);
     const cheek = (idx: number, s: number) => {
@@ -680,7 +710,8 @@ function expressionOffsets(rig: Rig, c: RigCache, p: PoseParams, dx: Float64Arra
       }
     }
     // Jaw (the opening between the lips is drawn as a cavity by the renderers, see mouth.ts).
-    applyJaw(c, rig, expr(p, 'jawOpen') * JAW_DROP * mw, funnel * 0.06 * mw, dx, dy);
+    const drop = expr(p, 'jawOpen') * JAW_DROP * mw;
+    applyJaw(c, rig, drop, funnel * 0.06 * mw, dx, dy);
   }
 
   if (parts & PART_BROWS) {
@@ -727,6 +758,9 @@ export function rawExpressionOffsets(rig: Rig, p: PoseParams): Float64Array {
  * the re-detector read jawOpen 0.5 as about 0.01-0.15). The opening shows the mouth cavity (mouth.ts).
  */
 const JAW_DROP = 0.55;
+/** How far the mouth corners follow an opening jaw, down and inwards, as fractions of the lower lip's drop. */
+const JAW_CORNER_DOWN = 0.3;
+const JAW_CORNER_IN = 0.1;
 /**
  * Mouth-corner travel at mouthSmile* = 1, in mouth widths: out along the face and up. (A full
  * smile widens the mouth by a fifth or more; at 0.075 / 0.06 the re-detector barely saw it, and at
@@ -735,6 +769,15 @@ const JAW_DROP = 0.55;
  */
 const SMILE_OUT = 0.16;
 const SMILE_UP = 0.16;
+/**
+ * Corner travel (0-1) for a mouthSmile value: concave, so that a light smile shows. MediaPipe's
+ * scale, which the parameter is named after, reads nothing until the corners have travelled far:
+ * with travel proportional to the value, 0.5 read 0.00-0.18 on 8 of 12 portraits and 1 read 0.2-0.7.
+ */
+function smileTravel(s: number): number {
+  return s <= 0 ? 0 : (s * (1 + SMILE_BEND)) / (s + SMILE_BEND);
+}
+const SMILE_BEND = 0.5;
 /** Brow lift at 1, in eye widths. */
 const BROW_LIFT = 0.22;
 /** Smallest fraction of its rest area a triangle may keep before the motion is scaled back. */

@@ -4,6 +4,7 @@
 // Returns raw per-frame data; metrics are computed in Node (run.ts).
 import type { FaceLandmarker } from '@mediapipe/tasks-vision';
 import { createChecker, redetect } from './redetect';
+import { CHANNELS, channelOf } from './channels';
 import { chooseFace } from '../../lib/face/choose';
 import { createFaceFinder, type FaceFinder } from '../../lib/face/detect';
 import type { Face } from '../../lib/face/types';
@@ -309,6 +310,38 @@ async function peek(pose: import('../../lib/render/types').PoseParams, zoom: num
   });
 }
 
+/** Debug: render each pose and re-detect it; the checked channels (and the mouth-open distance, px@256) per pose. */
+async function sweep(poses: Array<import('../../lib/render/types').PoseParams>): Promise<Array<Record<string, number | null>>> {
+  const L = loaded!;
+  const renderer = await createWebGpuRenderer({ device: device!, source: L.bitmap, rig: L.rig, outWidth: L.outW, outHeight: L.outH, presentMode: 'readback' });
+  const det = new OffscreenCanvas(384, 384);
+  const dctx = det.getContext('2d')!;
+  const s = L.outW / L.rig.width;
+  const k256 = 256 / (Math.max(L.face.box.w, L.face.box.h) * s);
+  const out: Array<Record<string, number | null>> = [];
+  for (const pose of poses) {
+    const pos = poseRig(L.rig, pose);
+    await renderer.render(pos, pose);
+    dctx.drawImage(renderer.canvas as OffscreenCanvas, L.crop.x, L.crop.y, L.crop.side, L.crop.side, 0, 0, 384, 384);
+    const f = redetect(checker!, det, L.crop, { x: pos[2]! * s, y: pos[3]! * s });
+    const row: Record<string, number | null> = {};
+    for (const c of CHANNELS) row[c] = f ? channelOf(f.blend, f.matrix, c) : null;
+    // Lip gap (13 upper inner, 14 lower inner) and chin drop (152), intended and re-detected, px@256.
+    const gap = (xy: ArrayLike<number>, m: number) => Math.hypot(xy[28]! - xy[26]!, xy[29]! - xy[27]!) * m;
+    row.gapIntended = gap(pos, s * k256);
+    row.gapDetected = f ? gap(f.landmarks, k256) : null;
+    row.chinIntended = (pos[305]! - L.rig.rest[305]!) * s * k256;
+    row.chinDetected = f ? (f.landmarks[305]! - L.rig.rest[305]! * s) * k256 : null;
+    // Mouth-corner rise (61, 291; up in the image, px@256, mean of both), intended and re-detected.
+    const rise = (xy: ArrayLike<number>, m: number) => ((L.rig.rest[123]! * s - xy[123]! * (m === 1 ? 1 : s)) + (L.rig.rest[583]! * s - xy[583]! * (m === 1 ? 1 : s))) / 2 * k256;
+    row.riseIntended = rise(pos, 0);
+    row.riseDetected = f ? rise(f.landmarks, 1) : null;
+    out.push(row);
+  }
+  renderer.destroy();
+  return out;
+}
+
 /** Speed: ms per frame of poseRig and of the WebGPU renderer (readback) at an output long side, with or without a watermark. */
 export interface SpeedResult {
   w: number;
@@ -384,4 +417,4 @@ async function speed(outLong: number, frames: number): Promise<SpeedResult> {
   return { w, h, poseMs, renderSerialMs, renderMs, encodeMs };
 }
 
-(globalThis as unknown as { harness: unknown }).harness = { init, loadFixture, runClip, peek, speed };
+(globalThis as unknown as { harness: unknown }).harness = { init, loadFixture, runClip, peek, sweep, speed };

@@ -11,6 +11,7 @@ type Harness = {
   loadFixture(u: string, l: number): Promise<{ ok: boolean; faces: number; faceMs: number; error?: string }>;
   runClip(m: MotionSettings, o: object): Promise<ClipData>;
   peek(p: object, z: number, at: number, cpu: boolean): Promise<string>;
+  sweep(p: object[]): Promise<Array<Record<string, number | null>>>;
   speed(l: number, n: number): Promise<SpeedResult>;
 };
 
@@ -22,6 +23,8 @@ export interface HarnessPage {
   loadFixture(file: string, outLong: number): Promise<{ ok: boolean; faces: number; faceMs: number; error?: string }>;
   runClip(motion: MotionSettings, opts: { clipS: number; fps: number; ssimEvery: number; sheetFrames: number }): Promise<ClipData>;
   peek(pose: object, zoom: number, at: number, cpu: boolean): Promise<string>;
+  /** Render each pose on the loaded portrait and re-detect it (debug; harness-entry.ts). */
+  sweep(poses: object[]): Promise<Array<Record<string, number | null>>>;
   /** Render and encode times per frame for the loaded portrait at `outLong` px (see harness-entry.ts). */
   speed(outLong: number, frames?: number): Promise<SpeedResult>;
   close(): Promise<void>;
@@ -45,6 +48,7 @@ export async function openHarness(): Promise<HarnessPage> {
     loadFixture: (file, outLong) => call('loadFixture', `/fixtures/portraits/${file}`, outLong),
     runClip: (motion, opts) => call('runClip', motion, opts),
     peek: (pose, zoom, at, cpu) => call('peek', pose, zoom, at, cpu),
+    sweep: (poses) => call('sweep', poses),
     speed: (outLong, frames = 60) => call('speed', outLong, frames),
     async close() {
       await bundle.close();

@@ -208,6 +208,17 @@ async function main(): Promise<void> {
     await harness.close();
     return;
   }
+  if (process.env.QUALITY_SWEEP) {
+    // Debug: render the given poses on each selected fixture and print what the re-detector reads.
+    for (const fx of filt(process.env.QUALITY_FIXTURES, readdirSync(FIXTURES).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort())) {
+      await harness.loadFixture(fx, OUT_LONG);
+      const poses = (JSON.parse(process.env.QUALITY_SWEEP) as object[]).map((p) => ({ yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: {}, ...p }));
+      const rows = await harness.sweep(poses);
+      rows.forEach((r, i) => console.log(`${fx} ${JSON.stringify(poses[i])} ${Object.entries(r).map(([k, v]) => `${k}=${v === null ? '-' : v.toFixed(3)}`).join(' ')}`));
+    }
+    await harness.close();
+    return;
+  }
   if (process.env.QUALITY_SPEED) {
     // Speed: render (pipelined, label and watermark on) against the encoder alone, at 768 and 1024 px.
     for (const fx of filt(process.env.QUALITY_FIXTURES, readdirSync(FIXTURES).sort())) {

@@ -91,8 +91,12 @@ export interface Rect {
   h: number;
 }
 
-/** Mean absolute difference (0-255) between two RGB frames inside a rectangle. */
-export function meanAbsDiff(a: Uint8Array, b: Uint8Array, width: number, r: Rect, exclude?: Rect): number {
+/**
+ * Mean absolute difference (0-255) between two RGB frames inside a rectangle; with `shift`, `a` is
+ * read that many pixels off (a[x + dx, y + dy] against b[x, y]; the rectangle must leave room).
+ */
+export function meanAbsDiff(a: Uint8Array, b: Uint8Array, width: number, r: Rect, exclude?: Rect, shift = { dx: 0, dy: 0 }): number {
+  const off = (shift.dy * width + shift.dx) * 3;
   let sum = 0;
   let n = 0;
   const x0 = Math.max(0, Math.floor(r.x));
@@ -101,7 +105,7 @@ export function meanAbsDiff(a: Uint8Array, b: Uint8Array, width: number, r: Rect
     for (let x = x0; x < Math.floor(r.x + r.w); x++) {
       if (exclude && x >= exclude.x && x < exclude.x + exclude.w && y >= exclude.y && y < exclude.y + exclude.h) continue;
       const i = (y * width + x) * 3;
-      sum += Math.abs(a[i]! - b[i]!) + Math.abs(a[i + 1]! - b[i + 1]!) + Math.abs(a[i + 2]! - b[i + 2]!);
+      sum += Math.abs(a[i + off]! - b[i]!) + Math.abs(a[i + off + 1]! - b[i + 1]!) + Math.abs(a[i + off + 2]! - b[i + 2]!);
       n += 3;
     }
   }
