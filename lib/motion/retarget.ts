@@ -54,9 +54,10 @@ export interface RetargetOptions {
 
 /**
  * Each driver's scores are calibrated to its own range: an expression's increase over the neutral
- * frame is divided by the driver's own peak increase (98th percentile), so its widest jaw, fullest
- * blink or broadest smile becomes the rig's 1 ("scaled to the portrait's proportions": the rig
- * measures every expression in the portrait's own eye and mouth widths). Faces score very
+ * frame is divided by the driver's own peak increase (98th percentile), so its fullest blink or
+ * broadest smile becomes the rig's 1 and its widest jaw EXPRESSION_PEAKS.jawOpen ("scaled to the
+ * portrait's proportions": the rig measures every expression in the portrait's own eye and mouth
+ * widths). Faces score very
  * differently (a real closed eye reads 0.5-0.9, a painted or small one 0.2-0.3), which is why a
  * fixed gain does not work. The peak is never taken below these spans, so a driver that hardly
  * moves (noise only) is not blown up into full expressions.
@@ -69,6 +70,17 @@ export const EXPRESSION_SPANS: Partial<Record<ExpressionName, number>> = {
   mouthSmileRight: 0.3,
 };
 const DEFAULT_SPAN = 0.35;
+
+/**
+ * What the driver's own peak (98th percentile) becomes on the rig (1 unless listed). A speaker's
+ * widest syllable is not a yawn: mapped to the rig's full opening, Vigée Le Brun driven by Klimt
+ * opened about 1.4 times as wide as Klimt did (re-detected jawOpen range 0.75-0.78 against
+ * 0.53-0.57); at 0.75, 1.2-1.3 times. Lower would leave faces whose jawOpen reads nothing below
+ * half an opening (the Mona Lisa) with a mouth the re-detector does not see move.
+ */
+export const EXPRESSION_PEAKS: Partial<Record<ExpressionName, number>> = {
+  jawOpen: 0.75,
+};
 
 function percentile(xs: number[], q: number): number {
   if (!xs.length) return 0;
@@ -252,7 +264,8 @@ export function retarget(track: DriverTrack, opts: RetargetOptions = {}): Driven
     if (!known.some((x) => x > 0)) continue;
     const sm = smooth(bridge(ex[name]!), se);
     const span = Math.max(spans[name] ?? DEFAULT_SPAN, percentile(sm, 0.98));
-    const v = sm.map((x) => Math.min(1, Math.max(0, (x / span) * k)));
+    const peak = EXPRESSION_PEAKS[name] ?? 1;
+    const v = sm.map((x) => Math.min(1, Math.max(0, (x / span) * peak * k)));
     if (v.some((x) => x > 1e-4)) E[name] = v;
   }
   const frames: PoseParams[] = S.map((_, i) => {
