@@ -228,8 +228,8 @@ describe('Drive a portrait with a real face', () => {
     // The face is found in every analysed frame of the driven clip (quality harness: continuity 100 %).
     expect(continuity).toBe(1);
     // The target is 0.85 on every channel. Measured with Klimt -> Vigée Le Brun ("Talk", seed
-    // 341, six runs on 2026-12-07; README "Drive a portrait with a real face"): blink 0.91-0.98, jaw
-    // 0.92-0.97, smile 0.79-0.87, yaw 0.86-0.95, pitch 0.79-0.87. Runs differ because every clip
+    // 341, seven runs on 2026-12-07; README "Drive a portrait with a real face"): blink 0.91-0.98,
+    // jaw 0.92-0.97, smile 0.79-0.90, yaw 0.83-0.95, pitch 0.79-0.87. Runs differ because every clip
     // carries its own watermark payload, and the re-detector's pitch moves with such faint noise.
     // What is asserted is what held with margin.
     expect(corr.blink!).toBeGreaterThan(0.8);
