@@ -57,9 +57,8 @@ export interface RetargetOptions {
  * frame is divided by the driver's own peak increase (98th percentile), so its fullest blink or
  * broadest smile becomes the rig's 1 and its widest jaw EXPRESSION_PEAKS.jawOpen ("scaled to the
  * portrait's proportions": the rig measures every expression in the portrait's own eye and mouth
- * widths). Faces score very
- * differently (a real closed eye reads 0.5-0.9, a painted or small one 0.2-0.3), which is why a
- * fixed gain does not work. The peak is never taken below these spans, so a driver that hardly
+ * widths). Faces score very differently (a real closed eye reads 0.5-0.9, a painted or small one
+ * 0.2-0.3), which is why a fixed gain does not work. The peak is never taken below these spans, so a driver that hardly
  * moves (noise only) is not blown up into full expressions.
  */
 export const EXPRESSION_SPANS: Partial<Record<ExpressionName, number>> = {

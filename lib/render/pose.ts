@@ -507,12 +507,11 @@ function applyJaw(c: RigCache, rig: Rig, drop: number, lipOnly: number, dx: Floa
       const along = a <= b ? smooth01((a - 0.3 * b) / (0.7 * b)) : Math.exp(-0.5 * ((a - b) / (0.22 * mw)) ** 2);
       const k = drop * along * Math.exp(-0.5 * (v / (0.3 * mw)) ** 2);
       d += JAW_CORNER_DOWN * k;
-      inward = -Math.sign(u - m.cornerC) * JAW_CORNER_IN * k * w;
+      inward = -Math.sign(u - m.cornerC) * JAW_CORNER_IN * k;
     }
     if (d === 0) continue;
-    d *= w;
-    dx[i]! += d * c.gx + inward * c.fx;
-    dy[i]! += d * c.gy + inward * c.fy;
+    dx[i]! += w * (d * c.gx + inward * c.fx);
+    dy[i]! += w * (d * c.gy + inward * c.fy);
   }
 }
 
@@ -710,8 +709,7 @@ function expressionOffsets(rig: Rig, c: RigCache, p: PoseParams, dx: Float64Arra
       }
     }
     // Jaw (the opening between the lips is drawn as a cavity by the renderers, see mouth.ts).
-    const drop = expr(p, 'jawOpen') * JAW_DROP * mw;
-    applyJaw(c, rig, drop, funnel * 0.06 * mw, dx, dy);
+    applyJaw(c, rig, expr(p, 'jawOpen') * JAW_DROP * mw, funnel * 0.06 * mw, dx, dy);
   }
 
   if (parts & PART_BROWS) {

@@ -310,7 +310,11 @@ async function peek(pose: import('../../lib/render/types').PoseParams, zoom: num
   });
 }
 
-/** Debug: render each pose and re-detect it; the checked channels (and the mouth-open distance, px@256) per pose. */
+/**
+ * Debug: render each pose and re-detect it. Per pose: the checked channels, and the lip gap (13-14),
+ * the chin's drop (152) and the mouth corners' rise (61, 291; mean, up in the image) from rest,
+ * intended and re-detected, in px@256.
+ */
 async function sweep(poses: Array<import('../../lib/render/types').PoseParams>): Promise<Array<Record<string, number | null>>> {
   const L = loaded!;
   const renderer = await createWebGpuRenderer({ device: device!, source: L.bitmap, rig: L.rig, outWidth: L.outW, outHeight: L.outH, presentMode: 'readback' });
@@ -318,24 +322,24 @@ async function sweep(poses: Array<import('../../lib/render/types').PoseParams>):
   const dctx = det.getContext('2d')!;
   const s = L.outW / L.rig.width;
   const k256 = 256 / (Math.max(L.face.box.w, L.face.box.h) * s);
+  // Everything in output pixels, as the re-detected landmarks are.
+  const rest = L.rig.rest.map((v) => v * s);
+  const gap = (xy: ArrayLike<number>) => Math.hypot(xy[28]! - xy[26]!, xy[29]! - xy[27]!) * k256;
+  const chin = (xy: ArrayLike<number>) => (xy[305]! - rest[305]!) * k256;
+  const rise = (xy: ArrayLike<number>) => ((rest[123]! - xy[123]!) + (rest[583]! - xy[583]!)) / 2 * k256;
   const out: Array<Record<string, number | null>> = [];
   for (const pose of poses) {
     const pos = poseRig(L.rig, pose);
     await renderer.render(pos, pose);
+    const intended = pos.map((v) => v * s);
     dctx.drawImage(renderer.canvas as OffscreenCanvas, L.crop.x, L.crop.y, L.crop.side, L.crop.side, 0, 0, 384, 384);
-    const f = redetect(checker!, det, L.crop, { x: pos[2]! * s, y: pos[3]! * s });
+    const f = redetect(checker!, det, L.crop, { x: intended[2]!, y: intended[3]! });
     const row: Record<string, number | null> = {};
     for (const c of CHANNELS) row[c] = f ? channelOf(f.blend, f.matrix, c) : null;
-    // Lip gap (13 upper inner, 14 lower inner) and chin drop (152), intended and re-detected, px@256.
-    const gap = (xy: ArrayLike<number>, m: number) => Math.hypot(xy[28]! - xy[26]!, xy[29]! - xy[27]!) * m;
-    row.gapIntended = gap(pos, s * k256);
-    row.gapDetected = f ? gap(f.landmarks, k256) : null;
-    row.chinIntended = (pos[305]! - L.rig.rest[305]!) * s * k256;
-    row.chinDetected = f ? (f.landmarks[305]! - L.rig.rest[305]! * s) * k256 : null;
-    // Mouth-corner rise (61, 291; up in the image, px@256, mean of both), intended and re-detected.
-    const rise = (xy: ArrayLike<number>, m: number) => ((L.rig.rest[123]! * s - xy[123]! * (m === 1 ? 1 : s)) + (L.rig.rest[583]! * s - xy[583]! * (m === 1 ? 1 : s))) / 2 * k256;
-    row.riseIntended = rise(pos, 0);
-    row.riseDetected = f ? rise(f.landmarks, 1) : null;
+    for (const [name, m] of [['gap', gap], ['chin', chin], ['rise', rise]] as const) {
+      row[`${name}Intended`] = m(intended);
+      row[`${name}Detected`] = f ? m(f.landmarks) : null;
+    }
     out.push(row);
   }
   renderer.destroy();

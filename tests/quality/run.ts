@@ -27,6 +27,10 @@ const FPS = Number(process.env.QUALITY_FPS ?? 15);
 const OUT_LONG = Number(process.env.QUALITY_OUT_LONG ?? 768);
 const SEED = 1;
 const filt = (env: string | undefined, xs: string[]) => (env ? xs.filter((x) => env.split(',').some((f) => x.includes(f))) : xs);
+/** The fixture portraits QUALITY_FIXTURES selects (all by default), sorted. */
+const selectedPortraits = () => filt(process.env.QUALITY_FIXTURES, readdirSync(FIXTURES).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort());
+/** A pose from the given fields, the rest at rest. */
+const poseOf = (p: object) => ({ yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: {}, ...p });
 
 const TARGETS = { continuity: 1, akd: 1.3, fidelity: 0.9, ssim: 0.99, jitter: 0.3, folds: 0 };
 /** A step between analysed frames counts as still when the intended landmarks move less than this (px@256, mean). */
@@ -196,12 +200,12 @@ async function main(): Promise<void> {
 
   if (process.env.QUALITY_PEEK) {
     // Debug: render given poses on the first selected fixture, write bench-results/peek-N.png, exit.
-    const fx = filt(process.env.QUALITY_FIXTURES, readdirSync(FIXTURES).sort())[0]!;
+    const fx = selectedPortraits()[0]!;
     const face = await harness.loadFixture(fx, OUT_LONG);
     writeFileSync(join(OUT, 'peek-face.json'), JSON.stringify(face));
     const poses = JSON.parse(process.env.QUALITY_PEEK) as object[];
     for (let i = 0; i < poses.length; i++) {
-      const pose = { yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: {}, ...poses[i] };
+      const pose = poseOf(poses[i]!);
       const url = await harness.peek(pose, Number(process.env.QUALITY_PEEK_ZOOM ?? 0.45), Number(process.env.QUALITY_PEEK_AT ?? -1), !!process.env.QUALITY_PEEK_CPU);
       writeFileSync(join(OUT, `peek-${i}.png`), Buffer.from(url.split(',')[1]!, 'base64'));
     }
@@ -210,9 +214,9 @@ async function main(): Promise<void> {
   }
   if (process.env.QUALITY_SWEEP) {
     // Debug: render the given poses on each selected fixture and print what the re-detector reads.
-    for (const fx of filt(process.env.QUALITY_FIXTURES, readdirSync(FIXTURES).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort())) {
+    const poses = (JSON.parse(process.env.QUALITY_SWEEP) as object[]).map(poseOf);
+    for (const fx of selectedPortraits()) {
       await harness.loadFixture(fx, OUT_LONG);
-      const poses = (JSON.parse(process.env.QUALITY_SWEEP) as object[]).map((p) => ({ yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: {}, ...p }));
       const rows = await harness.sweep(poses);
       rows.forEach((r, i) => console.log(`${fx} ${JSON.stringify(poses[i])} ${Object.entries(r).map(([k, v]) => `${k}=${v === null ? '-' : v.toFixed(3)}`).join(' ')}`));
     }
@@ -221,14 +225,14 @@ async function main(): Promise<void> {
   }
   if (process.env.QUALITY_SPEED) {
     // Speed: render (pipelined, label and watermark on) against the encoder alone, at 768 and 1024 px.
-    for (const fx of filt(process.env.QUALITY_FIXTURES, readdirSync(FIXTURES).sort())) {
+    for (const fx of selectedPortraits()) {
       await harness.loadFixture(fx, 1024);
       for (const long of [768, 1024]) console.log(`${fx} ${long}px: ${JSON.stringify(await harness.speed(long))}`);
     }
     await harness.close();
     return;
   }
-  const fixtures = filt(process.env.QUALITY_FIXTURES, readdirSync(FIXTURES).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort());
+  const fixtures = selectedPortraits();
   const presets = filt(process.env.QUALITY_PRESETS, PRESET_IDS as string[]);
   mkdirSync(join(OUT, 'sheets'), { recursive: true });
   const all: ClipMetrics[] = [];
