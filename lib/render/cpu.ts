@@ -92,7 +92,7 @@ export async function createCpuRenderer(opts: CpuRendererOptions): Promise<Frame
           lidVerts[i] = lidVerts[i]! * sx;
           lidVerts[i + 1] = lidVerts[i + 1]! * sy;
         }
-        rasterizeLid(dst, lidVerts, lids, eye, a, sx);
+        rasterizeLid(dst, lidVerts, lids, eye, a, [sx, sy], src, [src.width / rig.width, src.height / rig.height]);
       }
       if (overlay) compositeOverlay(dst, overlay);
       if (opts.watermark !== undefined && !wmField) wmField = informedField({ data: frame.data, width: outWidth, height: outHeight }, opts.watermark).field;

@@ -1,12 +1,14 @@
 // Closed eyelids. A blink pulls the upper lid down (pose.ts squeezes what lies between the lids into
 // a thin band above the lower lid), but a mesh can only squeeze the eye, not hide it: on bright
-// sclera the squeezed band still reads as an open eye. So as the lids close, the remaining opening
-// (the polygon between the posed lid contours, reaching a little past them, with a soft top) is
-// painted over with lid skin, coloured from the skin above this eye's upper-lid crease, with the
-// lash line along its lower edge. Same strip layout as the
-// mouth cavity (mouth.ts); drawn in WGSL (shaders.ts, LID_WGSL) and on the CPU (rasterizeLid).
+// sclera the squeezed band still reads as an open eye, and on deep-set eyes the skin pulled down is
+// the brow's shadow, which reads as an open eye in shadow. So as the lids close, the eye's opening
+// (from the lash line up to most of the way to where the upper lid was at rest, with a soft top) is
+// painted over with lid skin: the skin under the same eye, carried up (its grain and lighting, not a
+// flat patch), tinted to the colour of lid skin, with the lash line along its lower edge. Same strip
+// layout as the mouth cavity (mouth.ts); drawn in WGSL (shaders.ts, LID_WGSL) and on the CPU
+// (rasterizeLid).
 import { CAVITY_STRIDE, rasterizeStrip, sampleMean, stripTriangles } from './mouth';
-import type { RgbaImage } from './raster';
+import { sampleBilinear, type RgbaImage } from './raster';
 import type { ExpressionName, PoseParams, Rig } from './types';
 import { LEFT_EYE, RIGHT_EYE, type EyeIndices } from './landmarks';
 
@@ -18,6 +20,12 @@ export const EYES: readonly EyeIndices[] = [RIGHT_EYE, LEFT_EYE];
 /** The painted lid's soft top (fading in over this many eye widths) and its reach past the contours. */
 export const LID_FEATHER = 0.03;
 export const LID_GROW = 0.05;
+/** How much of the eye's rest opening above the posed upper lid the painted lid covers when shut. */
+export const LID_COVER = 0.8;
+/** The painted lid fades in over this share of its height from the top (at least LID_FEATHER). */
+export const LID_FADE = 0.6;
+/** Where the skin carried up onto the lid starts: this many eye widths below the lower lid's contour. */
+const LID_SKIN_GAP = 0.12;
 const EYE_BLINK: readonly ExpressionName[] = ['eyeBlinkRight', 'eyeBlinkLeft'];
 
 export interface LidStyle {
@@ -25,6 +33,10 @@ export interface LidStyle {
   lid: Array<[number, number, number]>;
   /** Eye width (corner to corner, source px) per eye. */
   eyeW: number[];
+  /** Per eye: the offset (source px) from a point of the painted lid to the skin under the eye it shows. */
+  skinOffset: Array<[number, number]>;
+  /** Per eye: the factor per channel that tints that skin to the lid colour. */
+  skinGain: Array<[number, number, number]>;
 }
 
 interface LidCache {
@@ -133,8 +145,11 @@ export function eyeLid(rig: Rig, positions: ArrayLike<number>, eye: number, out:
   put(1 + NE, e.cornerB, 1, 0, 0, ex, ey);
   for (let k = 0; k < NE; k++) {
     const u = -1 + (2 * (k + 1)) / (NE + 1);
-    const h = Math.max(0, c.open[k]!) + mUp + mLo;
-    put(1 + k, e.upper[k]!, u, 0, h, -mUp * dX, -mUp * dY);
+    const open = Math.max(0, c.open[k]!);
+    // Up over the part of the rest opening the upper lid has come down over.
+    const top = mUp + LID_COVER * Math.max(0, rest[k]! - open);
+    const h = open + top + mLo;
+    put(1 + k, e.upper[k]!, u, 0, h, -top * dX, -top * dY);
     put(2 + NE + k, e.lower[k]!, u, h, 0, mLo * dX, mLo * dY);
   }
   return alpha;
@@ -146,57 +161,94 @@ function smoothstep(e0: number, e1: number, x: number): number {
 }
 
 /**
- * Lid colours: the skin above each upper lid's crease (a third and two fifths of an eye width above
- * the inner five upper-lid landmarks), sampled from `img` (img px = source px x scale). The brighter
- * half of the samples is kept: the crease, lashes and a three-quarter face's shadowed far lid read
- * darker than the lid skin a blink shows, and a dark lid reads as an open eye.
+ * Lid colours and the skin they show. The colour: the brighter half of samples of the skin above
+ * each upper lid's crease (a third and two fifths of an eye width above the inner five upper-lid
+ * landmarks) and under the lower lid (a quarter and a third of an eye width below): the crease,
+ * lashes, a low brow and a three-quarter face's shadowed far lid read darker than the lid skin a
+ * blink shows, and a dark lid reads as an open eye. The skin: the patch under the eye, just past
+ * the lower lid's lashes, tinted per channel from its mean to that colour (`img` px = source px x
+ * scale).
  */
 export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: number): LidStyle {
   const L = rig.face.landmarks;
-  const lid: Array<[number, number, number]> = [];
-  const eyeW: number[] = [];
+  const style: LidStyle = { lid: [], eyeW: [], skinOffset: [], skinGain: [] };
   for (const e of EYES) {
     const { width: w, vx: dx, vy: dy } = eyeAxes(L, e);
+    const r = Math.max(1, 0.05 * w * scaleX);
+    const at = (i: number, down: number) => sampleMean(img, (L[i * 3]! + down * w * dx) * scaleX, (L[i * 3 + 1]! + down * w * dy) * scaleY, r);
     const samples: Array<[number, number, number]> = [];
-    for (const i of e.upper.slice(1, -1)) {
-      for (const up of LID_SAMPLE_HEIGHTS) {
-        const x = (L[i * 3]! - up * w * dx) * scaleX;
-        const y = (L[i * 3 + 1]! - up * w * dy) * scaleY;
-        samples.push(sampleMean(img, x, y, Math.max(1, 0.05 * w * scaleX)));
-      }
-    }
+    for (const i of e.upper.slice(1, -1)) for (const up of LID_SAMPLE_HEIGHTS) samples.push(at(i, -up));
+    for (const i of e.lower.slice(1, -1)) for (const down of LID_UNDER_SAMPLE_DEPTHS) samples.push(at(i, down));
     const luma = (c: readonly number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
     samples.sort((a, b) => luma(b) - luma(a));
     const keep = samples.slice(0, Math.max(1, Math.ceil(samples.length / 2)));
-    const acc = [0, 0, 0];
-    for (const m of keep) for (let k = 0; k < 3; k++) acc[k]! += m[k]! / keep.length;
-    lid.push([acc[0]!, acc[1]!, acc[2]!]);
-    eyeW.push(w);
+    const lid: [number, number, number] = [0, 0, 0];
+    for (const m of keep) for (let k = 0; k < 3; k++) lid[k]! += m[k]! / keep.length;
+    // The painted lid reaches up to LID_COVER of the widest rest opening above the lower lid (plus
+    // its margin): carried down by that much and LID_SKIN_GAP more, its top lands past the lashes.
+    let open = 0;
+    for (let k = 0; k < NE; k++) {
+      const a = e.upper[k]!, b = e.lower[k]!;
+      open = Math.max(open, (L[b * 3]! - L[a * 3]!) * dx + (L[b * 3 + 1]! - L[a * 3 + 1]!) * dy);
+    }
+    const reach = LID_COVER * open + (LID_FEATHER + LID_GROW + LID_SKIN_GAP) * w;
+    const under = [0, 0, 0];
+    const depths = [0.25, 0.5, 0.75].map((f) => LID_SKIN_GAP + f * (reach / w - LID_SKIN_GAP));
+    for (const i of e.lower.slice(1, -1)) for (const d of depths) {
+      const m = at(i, d);
+      for (let k = 0; k < 3; k++) under[k]! += m[k]! / ((NE - 2) * depths.length);
+    }
+    style.lid.push(lid);
+    style.eyeW.push(w);
+    style.skinOffset.push([reach * dx, reach * dy]);
+    style.skinGain.push(lid.map((c, k) => Math.min(2, Math.max(0.5, c / Math.max(1 / 255, under[k]!)))) as [number, number, number]);
   }
-  return { lid, eyeW };
+  return style;
 }
 
 /** Heights above the upper lid (eye widths) where the lid colour is sampled: above the crease, below the brow. */
 export const LID_SAMPLE_HEIGHTS = [0.3, 0.4];
+/** Depths below the lower lid (eye widths) where the lid colour is sampled too: the skin under the eye. */
+export const LID_UNDER_SAMPLE_DEPTHS = [0.25, 0.35];
 
 /**
- * Lid colour at strip coordinates (see mouth.ts); mirrors LID_WGSL's fs (keep in step): the lid
- * skin, darkening towards the lash line along the lower edge and towards the corners.
+ * Lid colour at strip coordinates (see mouth.ts); mirrors LID_WGSL's fs (keep in step): `skin` (the
+ * tinted skin carried up, 0-1), darkening towards the lash line along the lower edge and towards the
+ * corners, fading in from the top over LID_FADE of the lid's height.
  */
-export function shadeLid(u: number, dUp: number, dLo: number, lid: readonly number[], eyeW: number, px: number): [number, number, number, number] {
+export function shadeLid(u: number, dUp: number, dLo: number, skin: readonly number[], eyeW: number, px: number): [number, number, number, number] {
   const lashW = 0.1 * eyeW;
   const t = Math.min(1, Math.max(0, dLo / lashW));
   const lash = 1 - 0.7 * (1 - t * t * (3 - 2 * t));
   const side = 1 - 0.12 * Math.min(1, u * u);
   const k = lash * side;
-  const f = Math.min(1, Math.max(0, dUp / (LID_FEATHER * eyeW)));
+  const f = Math.min(1, Math.max(0, dUp / Math.max(LID_FEATHER * eyeW, LID_FADE * (dUp + dLo))));
   const edge = Math.min(1, Math.max(0, dLo * px + 1)) * f * f * (3 - 2 * f);
-  return [lid[0]! * k, lid[1]! * k, lid[2]! * k, edge];
+  return [skin[0]! * k, skin[1]! * k, skin[2]! * k, edge];
 }
 
-/** CPU fallback: draw eye `eye`'s lid (vertices from eyeLid, positions scaled to `dst` px). */
-export function rasterizeLid(dst: RgbaImage, verts: Float32Array, style: LidStyle, eye: number, alpha: number, px: number): void {
-  const lid = style.lid[eye]!;
+/**
+ * CPU fallback: draw eye `eye`'s lid (vertices from eyeLid, positions scaled to `dst` px: `px` dst px
+ * per source px, x and y), showing the skin of `src` (`srcScale` src px per source px, x and y).
+ */
+export function rasterizeLid(
+  dst: RgbaImage,
+  verts: Float32Array,
+  style: LidStyle,
+  eye: number,
+  alpha: number,
+  px: readonly [number, number],
+  src: RgbaImage,
+  srcScale: readonly [number, number],
+): void {
   const w = style.eyeW[eye]!;
-  rasterizeStrip(dst, verts, LID_TRIANGLES, (u, a, b) => shadeLid(u, a, b, lid, w, px), alpha);
+  const [ox, oy] = style.skinOffset[eye]!;
+  const gain = style.skinGain[eye]!;
+  const s = [0, 0, 0];
+  const skin = [0, 0, 0];
+  rasterizeStrip(dst, verts, LID_TRIANGLES, (u, a, b, x, y) => {
+    sampleBilinear(src, (x / px[0] + ox) * srcScale[0], (y / px[1] + oy) * srcScale[1], s);
+    for (let k = 0; k < 3; k++) skin[k] = (s[k]! / 255) * gain[k]!;
+    return shadeLid(u, a, b, skin, w, px[0]);
+  }, alpha);
 }

@@ -217,7 +217,8 @@ export function rasterizeStrip(
   dst: RgbaImage,
   verts: Float32Array,
   tris: ArrayLike<number>,
-  shade: (u: number, dUp: number, dLo: number) => [number, number, number, number],
+  /** Colour and coverage at strip coordinates u, dUp, dLo (and the pixel centre x, y in dst px). */
+  shade: (u: number, dUp: number, dLo: number, x: number, y: number) => [number, number, number, number],
   alpha: number,
 ): void {
   if (!(alpha > 0)) return;
@@ -252,7 +253,7 @@ export function rasterizeStrip(
         const u = wa * verts[ia + 2]! + wb * verts[ib + 2]! + wc * verts[ic + 2]!;
         const dUp = wa * verts[ia + 3]! + wb * verts[ib + 3]! + wc * verts[ic + 3]!;
         const dLo = wa * verts[ia + 4]! + wb * verts[ib + 4]! + wc * verts[ic + 4]!;
-        const [r, g, b, e] = shade(u, dUp, dLo);
+        const [r, g, b, e] = shade(u, dUp, dLo, fx, fy);
         const a = alpha * e;
         if (a <= 0) continue;
         const o = (py * dw + pxi) * 4;

@@ -162,6 +162,8 @@ const STRIP_VERTEX_WGSL = /* wgsl */ `
 struct VsOut {
   @builtin(position) pos: vec4f,
   @location(0) uvh: vec3f,
+  // Position in source px.
+  @location(1) p: vec2f,
 };
 
 @vertex
@@ -169,6 +171,7 @@ fn vs(@location(0) p: vec2f, @location(1) uvh: vec3f) -> VsOut {
   var o: VsOut;
   o.pos = vec4f(p.x / m.srcSize.x * 2.0 - 1.0, 1.0 - p.y / m.srcSize.y * 2.0, 0.0, 1.0);
   o.uvh = uvh;
+  o.p = p;
   return o;
 }
 `;
@@ -231,17 +234,21 @@ fn fs(i: VsOut) -> @location(0) vec4f {
 }
 `;
 
-/** Closed eyelids (see lids.ts; fs mirrors shadeLid there). Same vertex layout as the cavity. */
+/** Closed eyelids (see lids.ts; fs mirrors shadeLid and rasterizeLid there). Same vertex layout as the cavity. */
 export const LID_WGSL = /* wgsl */ `
 struct Lid {
   srcSize: vec2f,
   px: f32,
   alpha: f32,
-  // Lid colour (rgb) and eye width (source px).
-  lid: vec4f,
+  // Tint of the skin carried up (rgb) and eye width (source px).
+  gain: vec4f,
+  // Offset (source px) from a point of the lid to the skin under the eye it shows.
+  skinOffset: vec4f,
 };
 @group(0) @binding(0) var<uniform> m: Lid;
 ${markWhileDrawingWgsl(1)}
+@group(0) @binding(3) var srcTex: texture_2d<f32>;
+@group(0) @binding(4) var srcSampler: sampler;
 
 ${STRIP_VERTEX_WGSL}
 @fragment
@@ -249,12 +256,15 @@ fn fs(i: VsOut) -> @location(0) vec4f {
   let u = i.uvh.x;
   let dUp = i.uvh.y;
   let dLo = i.uvh.z;
-  let t = clamp(dLo / (0.1 * m.lid.w), 0.0, 1.0);
+  let w = m.gain.w;
+  let skin = textureSampleLevel(srcTex, srcSampler, (i.p + m.skinOffset.xy) / m.srcSize, 0.0).rgb * m.gain.rgb;
+  let t = clamp(dLo / (0.1 * w), 0.0, 1.0);
   let lash = 1.0 - 0.7 * (1.0 - t * t * (3.0 - 2.0 * t));
   let side = 1.0 - 0.12 * min(1.0, u * u);
-  // Soft top (LID_FEATHER = 0.03 eye widths), one-pixel edge along the lash line.
-  let f = clamp(dUp / (0.03 * m.lid.w), 0.0, 1.0);
+  // Fades in from the top over LID_FADE = 0.6 of its height (at least LID_FEATHER = 0.03 eye
+  // widths); one-pixel edge along the lash line.
+  let f = clamp(dUp / max(0.03 * w, 0.6 * (dUp + dLo)), 0.0, 1.0);
   let edge = clamp(dLo * m.px + 1.0, 0.0, 1.0) * f * f * (3.0 - 2.0 * f);
-  return wmOver(m.lid.rgb * lash * side, m.alpha * edge, i.pos.xy);
+  return wmOver(skin * lash * side, m.alpha * edge, i.pos.xy);
 }
 `;

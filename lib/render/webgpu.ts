@@ -11,9 +11,15 @@ import { bitmapPixels, overlayPixels, prefilterSource } from './source';
 /** x, y, width, height in output pixels. */
 type Box = [number, number, number, number];
 
-/** Layout entry of the watermark field (markWhileDrawingWgsl): r32float, which 'auto' layouts cannot bind. */
-function fieldLayout(binding: number): GPUBindGroupLayoutEntry {
-  return { binding, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'unfilterable-float' } };
+/**
+ * Layout entries of the watermark field and its nearest sampler (markWhileDrawingWgsl): r32float,
+ * which 'auto' layouts cannot bind.
+ */
+function fieldLayout(binding: number): GPUBindGroupLayoutEntry[] {
+  return [
+    { binding, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'unfilterable-float' } },
+    { binding: binding + 1, visibility: GPUShaderStage.FRAGMENT, sampler: { type: 'non-filtering' } },
+  ];
 }
 
 /** Premultiplied "over" blending, for everything painted onto the warped frame (strips, the label: wmOver). */
@@ -125,6 +131,7 @@ export async function createWebGpuRenderer(
   const srcPixels = bitmapPixels(bitmap);
   if (owned) bitmap.close();
   const srcTex = uploadRgba(device, srcPixels);
+  const srcView = srcTex.createView();
   const style = mouthStyle(rig, srcPixels, srcPixels.width / rig.width, srcPixels.height / rig.height);
   const lids = lidStyle(rig, srcPixels, srcPixels.width / rig.width, srcPixels.height / rig.height);
 
@@ -135,6 +142,12 @@ export async function createWebGpuRenderer(
   const fields = { plain: zeroField.createView(), marked: wmPass?.fieldView ?? zeroField.createView() };
   /** A bind group (or anything bound) per field: unmarked and marked. */
   type Marked<T> = { plain: T; marked: T };
+  const fieldSampler = device.createSampler({ magFilter: 'nearest', minFilter: 'nearest' });
+  /** Bind group entries of a field at `binding` (markWhileDrawingWgsl). */
+  const fieldAt = (binding: number, view: GPUTextureView): GPUBindGroupEntry[] => [
+    { binding, resource: view },
+    { binding: binding + 1, resource: fieldSampler },
+  ];
   const perField = <T>(make: (view: GPUTextureView) => T): Marked<T> => ({ plain: make(fields.plain), marked: make(fields.marked) });
 
   let ovTex: GPUTexture | null = null;
@@ -182,7 +195,7 @@ export async function createWebGpuRenderer(
           { binding: 1, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'float' } },
           { binding: 2, visibility: GPUShaderStage.FRAGMENT, sampler: { type: 'filtering' } },
           { binding: 3, visibility: GPUShaderStage.FRAGMENT, buffer: { type: 'uniform' } },
-          fieldLayout(4),
+          ...fieldLayout(4),
         ],
       }),
     ],
@@ -208,10 +221,10 @@ export async function createWebGpuRenderer(
       layout: meshPipeline.getBindGroupLayout(0),
       entries: [
         { binding: 0, resource: { buffer: uniBuf } },
-        { binding: 1, resource: srcTex.createView() },
+        { binding: 1, resource: srcView },
         { binding: 2, resource: sampler },
         { binding: 3, resource: { buffer: eyeBuf } },
-        { binding: 4, resource: field },
+        ...fieldAt(4, field),
       ],
     }),
   );
@@ -252,20 +265,28 @@ export async function createWebGpuRenderer(
   ]);
   const cavPipeline = stripPipeline(device, CAVITY_WGSL, format);
   const cavBind = perField((field) =>
-    device.createBindGroup({ layout: cavPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: cavUni } }, { binding: 1, resource: field }] }),
+    device.createBindGroup({ layout: cavPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: cavUni } }, ...fieldAt(1, field)] }),
   );
 
-  // Closed eyelids: one strip per eye, painted over the eye opening as a blink shuts it (lids.ts).
-  const lidPipeline = stripPipeline(device, LID_WGSL, format);
+  // Closed eyelids: one strip per eye, painted over the eye opening as a blink shuts it (lids.ts),
+  // showing skin from the source.
+  const lidPipeline = stripPipeline(device, LID_WGSL, format, [
+    { binding: 3, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'float' } },
+    { binding: 4, visibility: GPUShaderStage.FRAGMENT, sampler: { type: 'filtering' } },
+  ]);
   const lidIdx = indexBuffer16(device, LID_TRIANGLES);
   const lidEyes = EYES.map((_, eye) => {
     const verts = new Float32Array(LID_VERTEX_COUNT * CAVITY_STRIDE);
     const buf = device.createBuffer({ size: verts.byteLength, usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST });
-    const uni = device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    const lid = lids.lid[eye]!;
-    const uniData = new Float32Array([rig.width, rig.height, outWidth / rig.width, 0, lid[0], lid[1], lid[2], lids.eyeW[eye]!]);
+    const gain = lids.skinGain[eye]!;
+    const [ox, oy] = lids.skinOffset[eye]!;
+    const uniData = new Float32Array([rig.width, rig.height, outWidth / rig.width, 0, gain[0], gain[1], gain[2], lids.eyeW[eye]!, ox, oy, 0, 0]);
+    const uni = device.createBuffer({ size: uniData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const bind = perField((field) =>
-      device.createBindGroup({ layout: lidPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: uni } }, { binding: 1, resource: field }] }),
+      device.createBindGroup({
+        layout: lidPipeline.getBindGroupLayout(0),
+        entries: [{ binding: 0, resource: { buffer: uni } }, ...fieldAt(1, field), { binding: 3, resource: srcView }, { binding: 4, resource: sampler }],
+      }),
     );
     return { verts, buf, uni, uniData, bind, alpha: 0 };
   });
@@ -278,7 +299,7 @@ export async function createWebGpuRenderer(
       layout: device.createPipelineLayout({
         bindGroupLayouts: [
           device.createBindGroupLayout({
-            entries: [{ binding: 0, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'float' } }, fieldLayout(1)],
+            entries: [{ binding: 0, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'float' } }, ...fieldLayout(1)],
           }),
         ],
       }),
@@ -297,7 +318,7 @@ export async function createWebGpuRenderer(
     });
     const ovView = ovTex.createView();
     const pipeline = ovPipeline;
-    ovBind = perField((field) => device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: ovView }, { binding: 1, resource: field }] }));
+    ovBind = perField((field) => device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: ovView }, ...fieldAt(1, field)] }));
   }
   /** Composite the label (when there is one) over the pass's target, within `box` (default: all of it). */
   const drawLabel = (pass: GPURenderPassEncoder, marked: boolean, box: Box | null = ovBox) => {
@@ -586,13 +607,13 @@ function indexBuffer16(device: GPUDevice, indices: Uint16Array): GPUBuffer {
  * The pipeline of a strip painted over the mesh (the mouth cavity, the closed lids): vertices of
  * CAVITY_STRIDE floats (position, then u and the two distances), alpha-blended onto the frame.
  */
-function stripPipeline(device: GPUDevice, wgsl: string, format: GPUTextureFormat): GPURenderPipeline {
+function stripPipeline(device: GPUDevice, wgsl: string, format: GPUTextureFormat, extra: GPUBindGroupLayoutEntry[] = []): GPURenderPipeline {
   const module = device.createShaderModule({ code: wgsl });
   return device.createRenderPipeline({
     layout: device.createPipelineLayout({
       bindGroupLayouts: [
         device.createBindGroupLayout({
-          entries: [{ binding: 0, visibility: GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT, buffer: { type: 'uniform' } }, fieldLayout(1)],
+          entries: [{ binding: 0, visibility: GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT, buffer: { type: 'uniform' } }, ...fieldLayout(1), ...extra],
         }),
       ],
     }),

@@ -12,7 +12,7 @@ import {
   shadeCavity,
   type MouthStyle,
 } from '../../lib/render/mouth';
-import { EYES, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, rasterizeLid, shadeLid } from '../../lib/render/lids';
+import { EYES, LID_COVER, LID_FADE, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, rasterizeLid, shadeLid } from '../../lib/render/lids';
 import { INNER_LIP_LOWER, INNER_LIP_UPPER } from '../../lib/render/landmarks';
 import { MAX_PITCH, MAX_ROLL, MAX_YAW } from '../../lib/motion/curves';
 import { FACES } from '../support/landmarks';
@@ -168,6 +168,16 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
       const dLo = Math.abs(p[lo * 2 + 1]! - rig.rest[lo * 2 + 1]!);
       expect(dUp).toBeGreaterThan(3 * dLo);
       expect(eyeLid(rig, p, e, l, closed)).toBe(1);
+      // Shut, the painted lid reaches up over most of where the eye was open at rest: its top edge
+      // (vertex 1 + k, the upper lid's k-th landmark pushed up) lies above the posed upper lid by
+      // LID_COVER of the rest opening less what stays open (and a margin; measured along y, the
+      // Girl's eye axes are nearly upright).
+      const k = 3;
+      const top = l[(1 + k) * CAVITY_STRIDE + 1]!;
+      const restUp = rig.rest[eye.upper[k]! * 2 + 1]!;
+      const restOpen = rig.rest[eye.lower[k]! * 2 + 1]! - restUp;
+      const stillOpen = p[eye.lower[k]! * 2 + 1]! - p[eye.upper[k]! * 2 + 1]!;
+      expect(p[eye.upper[k]! * 2 + 1]! - top).toBeGreaterThan(0.9 * LID_COVER * (restOpen - stillOpen));
       // Half-way through a blink nothing is painted: the lid itself is coming down.
       const half: PoseParams = { ...rest(), expressions: { eyeBlinkLeft: 0.5, eyeBlinkRight: 0.5 } };
       expect(eyeLid(rig, poseRig(rig, half), e, l, half)).toBe(0);
@@ -175,9 +185,18 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
     const lid = shadeLid(0, 2, 0.001, [0.8, 0.6, 0.5], 40, 1);
     const skin = shadeLid(0, 2, 20, [0.8, 0.6, 0.5], 40, 1);
     expect(lid[0]).toBeLessThan(skin[0]); // the lash line is darker
+    // The top fades in over LID_FADE of the lid's height.
+    expect(shadeLid(0, 0.1, 20, [0.8, 0.6, 0.5], 40, 1)[3]).toBeLessThan(0.01);
+    expect(shadeLid(0, 0.3 * 20, 0.7 * 20, [0.8, 0.6, 0.5], 40, 1)[3]).toBeLessThan(1);
+    expect(shadeLid(0, LID_FADE * 20, (1 - LID_FADE) * 20, [0.8, 0.6, 0.5], 40, 1)[3]).toBe(1);
+
+    // A synthetic open eye 24 px wide, 8 px tall, on a source whose skin under the eye (y >= 24)
+    // has vertical stripes: the lid shows those stripes, carried up by skinOffset, tinted by skinGain.
     const img = { width: 32, height: 32, data: new Uint8ClampedArray(32 * 32 * 4).fill(0) };
+    const src = { width: 32, height: 32, data: new Uint8ClampedArray(32 * 32 * 4) };
+    for (let y = 0; y < 32; y++)
+      for (let x = 0; x < 32; x++) src.data.set(y >= 24 ? (x % 4 < 2 ? [200, 150, 125, 255] : [100, 75, 62, 255]) : [0, 0, 0, 255], (y * 32 + x) * 4);
     const verts = new Float32Array(LID_VERTEX_COUNT * CAVITY_STRIDE);
-    // A synthetic open eye 24 px wide, 8 px tall.
     const n = (LID_VERTEX_COUNT - 2) / 2;
     const put = (k: number, x: number, y: number, u: number, a: number, b: number) => verts.set([x, y, u, a, b], k * CAVITY_STRIDE);
     put(0, 4, 16, -1, 0, 0);
@@ -187,9 +206,15 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
       put(1 + k, x, 12, -1 + (2 * (k + 1)) / (n + 1), 0, 8);
       put(2 + n + k, x, 20, -1 + (2 * (k + 1)) / (n + 1), 8, 0);
     }
-    rasterizeLid(img, verts, { lid: [[0.8, 0.6, 0.5], [0.8, 0.6, 0.5]], eyeW: [24, 24] }, 0, 1, 1);
-    expect(img.data[(15 * 32 + 16) * 4]).toBeGreaterThan(150);
-    expect(img.data[(2 * 32 + 16) * 4]).toBe(0);
+    const style = { lid: [[0.8, 0.6, 0.5], [0.8, 0.6, 0.5]] as Array<[number, number, number]>, eyeW: [24, 24], skinOffset: [[0, 12], [0, 12]] as Array<[number, number]>, skinGain: [[1.2, 1, 1], [1.2, 1, 1]] as Array<[number, number, number]> };
+    rasterizeLid(img, verts, style, 0, 1, [1, 1], src, [1, 1]);
+    const at = (x: number, y: number) => img.data[(y * 32 + x) * 4]!;
+    // Bright and dark stripes, side by side (pixel centres x + 0.5 sample texels x in the stripes).
+    expect(at(12, 17)).toBeGreaterThan(150);
+    expect(at(14, 17)).toBeLessThan(0.6 * at(12, 17));
+    // Tinted: red gained 1.2 on the bright stripe, green not.
+    expect(at(12, 17) / img.data[(17 * 32 + 12) * 4 + 1]!).toBeCloseTo((1.2 * 200) / 150, 1);
+    expect(at(16, 2)).toBe(0);
   });
 
   it('turns the head in 3D by the full angle asked (no scale-back): near side expands, far side compresses', () => {
