@@ -21,7 +21,7 @@ export const EYES: readonly EyeIndices[] = [RIGHT_EYE, LEFT_EYE];
 export const LID_FEATHER = 0.03;
 export const LID_GROW = 0.05;
 /** How much of the eye's rest opening above the posed upper lid the painted lid covers when shut. */
-export const LID_COVER = 0.8;
+export const LID_COVER = 1.0;
 /** The painted lid fades in over this share of its height from the top (at least LID_FEATHER). */
 export const LID_FADE = 0.6;
 /** Where the skin carried up onto the lid starts: this many eye widths below the lower lid's contour. */

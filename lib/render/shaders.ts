@@ -1,5 +1,6 @@
 /** WGSL for the WebGPU renderer. */
 import { markWhileDrawingWgsl } from '../watermark/embed-gpu';
+import { LID_FADE, LID_FEATHER } from './lids';
 
 // Every pass that draws into the frame adds the watermark as it draws (markWhileDrawingWgsl).
 
@@ -261,9 +262,9 @@ fn fs(i: VsOut) -> @location(0) vec4f {
   let t = clamp(dLo / (0.1 * w), 0.0, 1.0);
   let lash = 1.0 - 0.7 * (1.0 - t * t * (3.0 - 2.0 * t));
   let side = 1.0 - 0.12 * min(1.0, u * u);
-  // Fades in from the top over LID_FADE = 0.6 of its height (at least LID_FEATHER = 0.03 eye
-  // widths); one-pixel edge along the lash line.
-  let f = clamp(dUp / max(0.03 * w, 0.6 * (dUp + dLo)), 0.0, 1.0);
+  // Fades in from the top over LID_FADE of its height (at least LID_FEATHER eye widths); one-pixel
+  // edge along the lash line.
+  let f = clamp(dUp / max(${LID_FEATHER.toFixed(4)} * w, ${LID_FADE.toFixed(4)} * (dUp + dLo)), 0.0, 1.0);
   let edge = clamp(dLo * m.px + 1.0, 0.0, 1.0) * f * f * (3.0 - 2.0 * f);
   return wmOver(skin * lash * side, m.alpha * edge, i.pos.xy);
 }
