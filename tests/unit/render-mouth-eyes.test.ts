@@ -13,7 +13,7 @@ import {
   type MouthStyle,
 } from '../../lib/render/mouth';
 import { EYES, LID_COVER, LID_FADE, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, rasterizeLid, shadeLid } from '../../lib/render/lids';
-import { INNER_LIP_LOWER, INNER_LIP_UPPER } from '../../lib/render/landmarks';
+import { BROW_LEFT, BROW_RIGHT, INNER_LIP_LOWER, INNER_LIP_UPPER } from '../../lib/render/landmarks';
 import { MAX_PITCH, MAX_ROLL, MAX_YAW } from '../../lib/motion/curves';
 import { FACES } from '../support/landmarks';
 
@@ -167,6 +167,9 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
       const dUp = p[up * 2 + 1]! - rig.rest[up * 2 + 1]!;
       const dLo = Math.abs(p[lo * 2 + 1]! - rig.rest[lo * 2 + 1]!);
       expect(dUp).toBeGreaterThan(3 * dLo);
+      // The brow mostly stays: its lower contour moves under half the lid's travel (pulled down
+      // linearly over the stretch band, it moved up to two thirds of it on these faces).
+      for (const b of [...BROW_RIGHT.lower, ...BROW_LEFT.lower]) expect(Math.abs(p[b * 2 + 1]! - rig.rest[b * 2 + 1]!)).toBeLessThan(0.5 * dUp);
       expect(eyeLid(rig, p, e, l, closed)).toBe(1);
       // Shut, the painted lid reaches up over most of where the eye was open at rest: its top edge
       // (vertex 1 + k, the upper lid's k-th landmark pushed up) lies above the posed upper lid by
