@@ -29,13 +29,11 @@ const LID_SKIN_GAP = 0.12;
 const EYE_BLINK: readonly ExpressionName[] = ['eyeBlinkRight', 'eyeBlinkLeft'];
 
 export interface LidStyle {
-  /** Lid skin colour (0-1) per eye, in EYES order. */
-  lid: Array<[number, number, number]>;
-  /** Eye width (corner to corner, source px) per eye. */
+  /** Eye width (corner to corner, source px) per eye, in EYES order. */
   eyeW: number[];
   /** Per eye: the offset (source px) from a point of the painted lid to the skin under the eye it shows. */
   skinOffset: Array<[number, number]>;
-  /** Per eye: the factor per channel that tints that skin to the lid colour. */
+  /** Per eye: the factor per channel that tints that skin to the colour of lid skin (lidStyle). */
   skinGain: Array<[number, number, number]>;
 }
 
@@ -171,8 +169,9 @@ function smoothstep(e0: number, e1: number, x: number): number {
  */
 export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: number): LidStyle {
   const L = rig.face.landmarks;
-  const style: LidStyle = { lid: [], eyeW: [], skinOffset: [], skinGain: [] };
-  for (const e of EYES) {
+  const { restOpen } = lidCache(rig);
+  const style: LidStyle = { eyeW: [], skinOffset: [], skinGain: [] };
+  EYES.forEach((e, eye) => {
     const { width: w, vx: dx, vy: dy } = eyeAxes(L, e);
     const r = Math.max(1, 0.05 * w * scaleX);
     const at = (i: number, down: number) => sampleMean(img, (L[i * 3]! + down * w * dx) * scaleX, (L[i * 3 + 1]! + down * w * dy) * scaleY, r);
@@ -186,11 +185,7 @@ export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: numbe
     for (const m of keep) for (let k = 0; k < 3; k++) lid[k]! += m[k]! / keep.length;
     // The painted lid reaches up to LID_COVER of the widest rest opening above the lower lid (plus
     // its margin): carried down by that much and LID_SKIN_GAP more, its top lands past the lashes.
-    let open = 0;
-    for (let k = 0; k < NE; k++) {
-      const a = e.upper[k]!, b = e.lower[k]!;
-      open = Math.max(open, (L[b * 3]! - L[a * 3]!) * dx + (L[b * 3 + 1]! - L[a * 3 + 1]!) * dy);
-    }
+    const open = Math.max(0, ...restOpen[eye]!);
     const reach = LID_COVER * open + (LID_FEATHER + LID_GROW + LID_SKIN_GAP) * w;
     const under = [0, 0, 0];
     const depths = [0.25, 0.5, 0.75].map((f) => LID_SKIN_GAP + f * (reach / w - LID_SKIN_GAP));
@@ -198,11 +193,10 @@ export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: numbe
       const m = at(i, d);
       for (let k = 0; k < 3; k++) under[k]! += m[k]! / ((NE - 2) * depths.length);
     }
-    style.lid.push(lid);
     style.eyeW.push(w);
     style.skinOffset.push([reach * dx, reach * dy]);
     style.skinGain.push(lid.map((c, k) => Math.min(2, Math.max(0.5, c / Math.max(1 / 255, under[k]!)))) as [number, number, number]);
-  }
+  });
   return style;
 }
 

@@ -397,8 +397,9 @@ const BLINK_SCLERA_MARGIN = 0.12;
  * (u, v): the band between the lids (and BLINK_SCLERA_MARGIN above the upper one) collapses to a
  * thin line just above the lower lid, the skin above it stretches down over the eye, tapering
  * towards the corners. The stretch is quadratic in the height over the band's top, so the skin by
- * the lid travels with it and the brow hardly moves: pulled down linearly, the brow came down with
- * the lid by a fifth of an eye width on Lincoln, and the re-detector read every blink as a nod.
+ * the lid travels with it and the brow hardly moves: pulled down linearly, the brow came down by up
+ * to two thirds of the lid's travel (the unit test's faces), and the re-detector read a blink as a
+ * nod (Aristotle's pitch +0.086 rad at a full blink; now +0.073).
  */
 function blinkShift(e: EyeFrame, u: number, v: number): number {
   const a = 0.42 * e.width; // band above the upper lid that stretches
@@ -414,8 +415,7 @@ function blinkShift(e: EyeFrame, u: number, v: number): number {
   else if (v < U) {
     const t = (v - (U - a)) / a;
     f = v + (Cu - U) * t * t;
-  }
-  else if (v < Lw) f = g > 1e-6 ? Cu + ((v - U) * (Cl - Cu)) / g : Cu;
+  } else if (v < Lw) f = g > 1e-6 ? Cu + ((v - U) * (Cl - Cu)) / g : Cu;
   else f = Cl + ((v - Lw) * (Lw + b - Cl)) / b;
   // Taper towards the corners: the lids meet there anyway, and a hard edge would fold the thin
   // triangles that fan out from the corner landmarks.

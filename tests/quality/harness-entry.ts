@@ -3,7 +3,7 @@
 // clip with the WebGPU renderer, then run a separate FaceLandmarker on every analysed output frame.
 // Returns raw per-frame data; metrics are computed in Node (run.ts).
 import type { FaceLandmarker } from '@mediapipe/tasks-vision';
-import { createChecker, redetect } from './redetect';
+import { createChecker, redetectCrop } from './redetect';
 import { CHANNELS, channelOf } from './channels';
 import { chooseFace } from '../../lib/face/choose';
 import { createFaceFinder, type FaceFinder } from '../../lib/face/detect';
@@ -193,7 +193,6 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
   times.sort((a, b) => a.t - b.t);
   const crop = L.crop;
   const det = new OffscreenCanvas(384, 384);
-  const dctx = det.getContext('2d')!;
   const sheetIdx = new Set<number>();
   const gridIdx = times.map((x, i) => (x.grid ? i : -1)).filter((i) => i >= 0);
   for (let k = 0; k < opts.sheetFrames; k++) sheetIdx.add(gridIdx[Math.round((k * (gridIdx.length - 1)) / (opts.sheetFrames - 1))]!);
@@ -223,9 +222,8 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
     const flipped = countFlippedTriangles(rig, positions);
     // Independent re-detection on the output pixels only.
     const b = performance.now();
-    dctx.drawImage(renderer.canvas as OffscreenCanvas, crop.x, crop.y, crop.side, crop.side, 0, 0, 384, 384);
     // The detected face nearest to the intended nose tip (tests/quality/redetect.ts).
-    const found = redetect(checker!, det, crop, { x: intended[2]!, y: intended[3]! });
+    const found = redetectCrop(checker!, det, renderer.canvas as OffscreenCanvas, crop, { x: intended[2]!, y: intended[3]! });
     detectMs += performance.now() - b;
     const detected: number[] | null = found ? found.landmarks : null;
     const blend: Record<string, number> | null = found ? found.blend : null;
@@ -319,7 +317,6 @@ async function sweep(poses: Array<import('../../lib/render/types').PoseParams>):
   const L = loaded!;
   const renderer = await createWebGpuRenderer({ device: device!, source: L.bitmap, rig: L.rig, outWidth: L.outW, outHeight: L.outH, presentMode: 'readback' });
   const det = new OffscreenCanvas(384, 384);
-  const dctx = det.getContext('2d')!;
   const s = L.outW / L.rig.width;
   const k256 = 256 / (Math.max(L.face.box.w, L.face.box.h) * s);
   // Everything in output pixels, as the re-detected landmarks are.
@@ -332,8 +329,7 @@ async function sweep(poses: Array<import('../../lib/render/types').PoseParams>):
     const pos = poseRig(L.rig, pose);
     await renderer.render(pos, pose);
     const intended = pos.map((v) => v * s);
-    dctx.drawImage(renderer.canvas as OffscreenCanvas, L.crop.x, L.crop.y, L.crop.side, L.crop.side, 0, 0, 384, 384);
-    const f = redetect(checker!, det, L.crop, { x: intended[2]!, y: intended[3]! });
+    const f = redetectCrop(checker!, det, renderer.canvas as OffscreenCanvas, L.crop, { x: intended[2]!, y: intended[3]! });
     const row: Record<string, number | null> = {};
     for (const c of CHANNELS) row[c] = f ? channelOf(f.blend, f.matrix, c) : null;
     for (const [name, m] of [['gap', gap], ['chin', chin], ['rise', rise]] as const) {

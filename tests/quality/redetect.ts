@@ -51,3 +51,21 @@ export function redetect(checker: FaceLandmarker, canvas: OffscreenCanvas | HTML
   const m = res.facialTransformationMatrixes?.[best];
   return { landmarks, blend, matrix: m ? Array.from(m.data) : null };
 }
+
+/**
+ * Draw the square `crop` of `frame` (frame pixels) into `canvas`, black where the crop leaves the
+ * frame, and detect there (redetect).
+ */
+export function redetectCrop(
+  checker: FaceLandmarker,
+  canvas: OffscreenCanvas,
+  frame: CanvasImageSource,
+  crop: { x: number; y: number; side: number },
+  near: { x: number; y: number },
+): Redetected | null {
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#000';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(frame, crop.x, crop.y, crop.side, crop.side, 0, 0, canvas.width, canvas.height);
+  return redetect(checker, canvas, crop, near);
+}

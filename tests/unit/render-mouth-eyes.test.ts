@@ -209,7 +209,7 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
       put(1 + k, x, 12, -1 + (2 * (k + 1)) / (n + 1), 0, 8);
       put(2 + n + k, x, 20, -1 + (2 * (k + 1)) / (n + 1), 8, 0);
     }
-    const style = { lid: [[0.8, 0.6, 0.5], [0.8, 0.6, 0.5]] as Array<[number, number, number]>, eyeW: [24, 24], skinOffset: [[0, 12], [0, 12]] as Array<[number, number]>, skinGain: [[1.2, 1, 1], [1.2, 1, 1]] as Array<[number, number, number]> };
+    const style = { eyeW: [24, 24], skinOffset: [[0, 12], [0, 12]] as Array<[number, number]>, skinGain: [[1.2, 1, 1], [1.2, 1, 1]] as Array<[number, number, number]> };
     rasterizeLid(img, verts, style, 0, 1, [1, 1], src, [1, 1]);
     const at = (x: number, y: number) => img.data[(y * 32 + x) * 4]!;
     // Bright and dark stripes, side by side (pixel centres x + 0.5 sample texels x in the stripes).

@@ -4,7 +4,7 @@
 import { ALL_FORMATS, BufferSource, CanvasSink, Input } from 'mediabunny';
 import type { FaceLandmarker } from '@mediapipe/tasks-vision';
 import { CHANNELS, channelOf, type Channel } from '../../quality/channels';
-import { createChecker, redetect } from '../../quality/redetect';
+import { createChecker, redetectCrop, type Redetected } from '../../quality/redetect';
 
 export interface FrameChannels {
   t: number;
@@ -27,16 +27,10 @@ async function analyse(url: string, fps: number): Promise<{ frames: FrameChannel
   const times: number[] = [];
   for (let t = start; t < end - 1e-3; t += 1 / fps) times.push(t);
   const det = new OffscreenCanvas(384, 384);
-  const dctx = det.getContext('2d')!;
   type Crop = { x: number; y: number; side: number };
   let crop: Crop | null = null;
   let nose = { x: W / 2, y: H / 2 };
-  const detectIn = (canvas: HTMLCanvasElement | OffscreenCanvas, c: Crop, near: { x: number; y: number }) => {
-    dctx.fillStyle = '#000';
-    dctx.fillRect(0, 0, 384, 384);
-    dctx.drawImage(canvas, c.x, c.y, c.side, c.side, 0, 0, 384, 384);
-    return redetect(checker!, det, c, near);
-  };
+  const detectIn = (canvas: HTMLCanvasElement | OffscreenCanvas, c: Crop, near: { x: number; y: number }) => redetectCrop(checker!, det, canvas, c, near);
   const frames: FrameChannels[] = [];
   const t0 = performance.now();
   for await (const w of sink.canvasesAtTimestamps(times)) {
@@ -52,7 +46,7 @@ async function analyse(url: string, fps: number): Promise<{ frames: FrameChannel
       const corners = [0, side - tile].flatMap((y) => [0, side - tile].map((x) => ({ x, y, side: tile })));
       const tries: Crop[] = [{ x: 0, y: 0, side }, ...corners, { x: (side - tile) / 2, y: (side - tile) / 2, side: tile }];
       crop = tries[0]!;
-      let found: ReturnType<typeof redetect> = null;
+      let found: Redetected | null = null;
       for (const c of tries) if ((found = detectIn(canvas, c, { x: c.x + c.side / 2, y: c.y + c.side / 2 }))) break;
       for (let pass = 0; found && pass < 3; pass++) {
         const xs = found.landmarks.filter((_, i) => i % 2 === 0);
