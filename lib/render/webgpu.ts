@@ -6,6 +6,7 @@ import { EYES, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, lidStyle } from './lids'
 import { EYES_UNIFORM_FLOATS, eyeUniforms, eyesBox } from './eyes';
 import { CAVITY_STRIDE, CAVITY_TRIANGLES, CAVITY_VERTEX_COUNT, mouthCavity, mouthStyle } from './mouth';
 import { alphaBox, partitionByBox, restUvs, splitTriangles } from './raster';
+import { createRedrawTracker, extentOf, type Extent } from './redraw';
 import { bitmapPixels, overlayPixels, prefilterSource } from './source';
 
 /** x, y, width, height in output pixels. */
@@ -45,6 +46,11 @@ export interface WebGpuRendererOptions {
    * Chromium on SwiftShader). Default: preferredPresentMode(device).
    */
   presentMode?: 'canvas' | 'readback';
+  /**
+   * Read-back mode: output pixels a vertex may move before its triangles are drawn again (redraw.ts);
+   * null draws every moving triangle in every frame. Default REDRAW_TOLERANCE_PX.
+   */
+  redrawTolerancePx?: number | null;
 }
 
 /**
@@ -66,6 +72,11 @@ export function preferredPresentMode(device: GPUDevice): 'canvas' | 'readback' {
  * GPU threads, the map callback), so keeping a few frames queued lets that waiting overlap.
  */
 const READBACK_RING = 3;
+/**
+ * Output pixels a vertex may be off where a triangle was last drawn before the triangle is drawn
+ * again (read-back mode, redraw.ts): at a hard edge a tenth of a pixel is a tenth of its contrast.
+ */
+export const REDRAW_TOLERANCE_PX = 0.1;
 
 let devicePromise: Promise<GPUDevice | null> | null = null;
 
@@ -173,6 +184,14 @@ export async function createWebGpuRenderer(
   // shader), the rest last (eye composite); `plainCount` indices of the first kind.
   const ordered = new Uint32Array(idxCount);
   let plainCount = idxCount;
+  let drawCount = idxCount;
+  // Read-back mode keeps its target between frames: draw again only what changed (redraw.ts). A
+  // canvas hands out a fresh texture each frame (and a real GPU does not need it).
+  const tolerancePx = opts.redrawTolerancePx === undefined ? REDRAW_TOLERANCE_PX : opts.redrawTolerancePx;
+  const redraw = target && tolerancePx !== null ? createRedrawTracker(moving, rig.rest, tolerancePx / Math.max(outWidth / rig.width, outHeight / rig.height)) : null;
+  const selected = new Uint32Array(idxCount);
+  let lastOverlays: Extent[] = [];
+  let lastDrawnKey = '';
   const uniBuf = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(uniBuf, 0, new Float32Array([rig.width, rig.height, 0, 0]));
   // Gaze: the iris disc composite inside the eye openings (eyes.ts); all zero (inactive) at rest.
@@ -394,9 +413,9 @@ export async function createWebGpuRenderer(
   };
 
   /** Record the drawing of the frame whose buffers were written last into `tex`, marked or not. */
-  const recordFrame = (enc: GPUCommandEncoder, tex: GPUTexture, marked: boolean, cavAlpha: number, labelRedraw: Box | null) => {
+  const recordFrame = (enc: GPUCommandEncoder, tex: GPUTexture, marked: boolean, cavAlpha: number, labelRedraw: Box | null, full: boolean) => {
     const { base, unlabelled } = stills(enc, marked);
-    enc.copyTextureToTexture({ texture: base }, { texture: tex }, [outWidth, outHeight]);
+    if (full) enc.copyTextureToTexture({ texture: base }, { texture: tex }, [outWidth, outHeight]);
     if (labelRedraw) {
       const origin = { x: labelRedraw[0], y: labelRedraw[1] };
       enc.copyTextureToTexture({ texture: unlabelled, origin }, { texture: tex, origin }, [labelRedraw[2], labelRedraw[3]]);
@@ -409,9 +428,9 @@ export async function createWebGpuRenderer(
     pass.setVertexBuffer(1, uvBuf);
     pass.setIndexBuffer(idxBuf, 'uint32');
     if (plainCount > 0) pass.drawIndexed(plainCount);
-    if (plainCount < idxCount) {
+    if (plainCount < drawCount) {
       pass.setPipeline(eyePipeline);
-      pass.drawIndexed(idxCount - plainCount, 1, plainCount);
+      pass.drawIndexed(drawCount - plainCount, 1, plainCount);
     }
     if (cavAlpha > 0) {
       pass.setPipeline(cavPipeline);
@@ -442,9 +461,6 @@ export async function createWebGpuRenderer(
     device.queue.writeBuffer(posBuf, 0, positions as Float32Array<ArrayBuffer>);
     device.queue.writeBuffer(eyeBuf, 0, eyeUniforms(rig, pose, outWidth / rig.width, eyeData));
     const box = eyesBox(eyeData);
-    const newPlain = box ? partitionByBox(moving, rig.rest, box, ordered) : idxCount;
-    if (box || newPlain !== plainCount) device.queue.writeBuffer(idxBuf, 0, box ? ordered : moving);
-    plainCount = newPlain;
     const cavAlpha = mouthCavity(rig, positions, cavVerts);
     if (cavAlpha > 0) {
       cavUniData[3] = cavAlpha;
@@ -461,15 +477,40 @@ export async function createWebGpuRenderer(
     });
     const labelRedraw = intersect(ovBox, movingBox(positions, cavAlpha > 0));
     const drawTex = context ? context.getCurrentTexture() : target!;
-    if (wmPass && !wmPass.informed) {
+    const informing = wmPass !== null && !wmPass.informed;
+    // What the target holds must be what this frame draws over: the same field, marked or not.
+    const drawnKey = `${wmPass !== null}:${wmPass?.fieldVersion ?? 0}`;
+    const full = !redraw || informing || drawnKey !== lastDrawnKey;
+    if (full) redraw?.invalidate();
+    // Which triangles to draw (all, or what changed since the target's frame); the ones that can
+    // reach an active eye last, for the eye composite.
+    let tris = moving;
+    if (redraw) {
+      const overlays: Extent[] = [];
+      if (box) overlays.push(box);
+      if (cavAlpha > 0) overlays.push(extentOf(cavVerts, CAVITY_STRIDE)!);
+      for (const l of lidEyes) if (l.alpha > 0) overlays.push(extentOf(l.verts, CAVITY_STRIDE)!);
+      if (labelRedraw) {
+        const [x, y, w, h] = labelRedraw;
+        const kx = outWidth / rig.width, ky = outHeight / rig.height;
+        overlays.push([x / kx, y / ky, (x + w) / kx, (y + h) / ky]);
+      }
+      tris = selected.subarray(0, redraw.select(positions, [...overlays, ...lastOverlays], selected));
+      lastOverlays = overlays;
+    }
+    drawCount = tris.length;
+    plainCount = box ? partitionByBox(tris, rig.rest, box, ordered) : drawCount;
+    if (drawCount > 0) device.queue.writeBuffer(idxBuf, 0, box ? ordered : tris, 0, drawCount);
+    if (wmPass && informing) {
       // Once per clip: the first frame (labelled, unmarked) informs the watermark's amplitudes.
       const first = device.createCommandEncoder();
-      recordFrame(first, drawTex, false, cavAlpha, labelRedraw);
+      recordFrame(first, drawTex, false, cavAlpha, labelRedraw, true);
       device.queue.submit([first.finish()]);
       await wmPass.informFrom(drawTex);
     }
+    lastDrawnKey = `${wmPass !== null}:${wmPass?.fieldVersion ?? 0}`;
     const enc = device.createCommandEncoder();
-    recordFrame(enc, drawTex, wmPass !== null, cavAlpha, labelRedraw);
+    recordFrame(enc, drawTex, wmPass !== null, cavAlpha, labelRedraw, full);
     if (!context) enc.copyTextureToBuffer({ texture: target! }, { buffer: readback!, bytesPerRow }, [outWidth, outHeight]);
     return enc;
   };

@@ -26,11 +26,22 @@ export interface RendererComparison {
   wmMaxDiff: number;
   /** Share of channels where they differ by more than 1. */
   wmOffShare: number;
-  /** Largest per-channel difference between the WebGPU and the CPU renderer, and the share of channels that differ. */
+  /**
+   * Largest per-channel difference between the WebGPU renderer drawing every moving triangle in every
+   * frame and the CPU renderer, and the share of channels that differ.
+   */
   cpuMaxDiff: number;
   cpuDiffShare: number;
   /** Mean per-channel difference between the WebGPU and the CPU renderer (levels). */
   cpuMeanDiff: number;
+  /**
+   * The WebGPU renderer as the pipeline runs it (drawing again only triangles that moved more than the
+   * tolerance since they were last drawn, redraw.ts) against the one drawing every triangle: largest
+   * per-channel difference, share of channels more than 4 levels apart, mean difference.
+   */
+  incMaxDiff: number;
+  incOver4Share: number;
+  incMeanDiff: number;
   /** Frames in which something moved (differs from frame 0), so the comparison is not of still frames. */
   movingFrames: number;
 }
@@ -70,6 +81,8 @@ async function compare(fixture: string, preset: PresetId, outLong: number, frame
   const serial = await createWebGpuRenderer({ ...opts, device, presentMode: 'readback' });
   const piped = await createWebGpuRenderer({ ...opts, device, presentMode: 'readback' });
   const plain = await createWebGpuRenderer({ ...opts, watermark: undefined, device, presentMode: 'readback' });
+  // Every moving triangle drawn in every frame: what the incremental redraw approximates.
+  const full = await createWebGpuRenderer({ ...opts, device, presentMode: 'readback', redrawTolerancePx: null });
   const cpu = await createCpuRenderer(opts);
   let field: Float32Array | null = null;
   let wmMaxDiff = 0;
@@ -82,6 +95,9 @@ async function compare(fixture: string, preset: PresetId, outLong: number, frame
   let cpuMaxDiff = 0;
   let cpuDiffs = 0;
   let cpuDiffSum = 0;
+  let incMaxDiff = 0;
+  let incOver4 = 0;
+  let incDiffSum = 0;
   for (let i = 0; i < frames; i++) {
     const p = perf.at((i * 3) / 30);
     poseRig(rig, p, pos);
@@ -91,7 +107,9 @@ async function compare(fixture: string, preset: PresetId, outLong: number, frame
     await serial.render(pos, p);
     await cpu.render(pos, p);
     await plain.render(pos, p);
+    await full.render(pos, p);
     const g = pixels(serial);
+    const e = pixels(full);
     const c = pixels(cpu);
     const u = pixels(plain);
     // The field is informed by the first frame (labelled, unwatermarked), as both renderers do.
@@ -103,7 +121,13 @@ async function compare(fixture: string, preset: PresetId, outLong: number, frame
       if (d > 1) wmOff++;
     }
     for (let j = 0; j < g.length; j++) {
-      const d = Math.abs(g[j]! - c[j]!);
+      const d = Math.abs(g[j]! - e[j]!);
+      if (d > incMaxDiff) incMaxDiff = d;
+      if (d > 4) incOver4++;
+      incDiffSum += d;
+    }
+    for (let j = 0; j < g.length; j++) {
+      const d = Math.abs(e[j]! - c[j]!);
       if (d > 0) cpuDiffs++;
       cpuDiffSum += d;
       if (d > cpuMaxDiff) cpuMaxDiff = d;
@@ -127,9 +151,10 @@ async function compare(fixture: string, preset: PresetId, outLong: number, frame
   serial.destroy();
   piped.destroy();
   plain.destroy();
+  full.destroy();
   cpu.destroy();
   layer.close();
-  return { frames, drawDiffFrames, drawMaxDiff, wmMaxDiff, wmOffShare: wmOff / (frames * w * h * 4), cpuMaxDiff, cpuDiffShare: cpuDiffs / (frames * w * h * 4), cpuMeanDiff: cpuDiffSum / (frames * w * h * 4), movingFrames };
+  return { frames, drawDiffFrames, drawMaxDiff, wmMaxDiff, wmOffShare: wmOff / (frames * w * h * 4), cpuMaxDiff, cpuDiffShare: cpuDiffs / (frames * w * h * 4), cpuMeanDiff: cpuDiffSum / (frames * w * h * 4), incMaxDiff, incOver4Share: incOver4 / (frames * w * h * 4), incMeanDiff: incDiffSum / (frames * w * h * 4), movingFrames };
 }
 
 (globalThis as unknown as { compareRenderers: typeof compare }).compareRenderers = compare;
