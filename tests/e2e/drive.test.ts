@@ -231,15 +231,18 @@ describe('Drive a portrait with a real face', () => {
     // 341; README "Drive a portrait with a real face"): 13 runs before the painted lids showed skin,
     // blink 0.91-0.98, jaw 0.91-0.97, smile 0.66-0.92, yaw 0.65-0.95 (0.83 or more in 12 of 13),
     // pitch 0.71-0.88; 10 runs after, blink 0.93-0.99, jaw 0.94-0.98, smile 0.81-0.94, yaw
-    // 0.86-0.91, pitch 0.72-0.83 (her pitch follows her own opening jaw in the re-detector). Runs
-    // differ because every clip carries its own watermark payload, and the re-detector moves with
-    // such faint noise where the driven motion is small (Vigée Le Brun's re-detected yaw spans about
-    // 3 degrees). What is asserted is what held in every run.
+    // 0.86-0.91, pitch 0.72-0.83 (her pitch follows her own opening jaw in the re-detector); 6 runs
+    // since the rig turns heads as far as asked (DEPTH_RELIEF in mesh.ts: before, a turn re-detected
+    // at about 0.6 of its angle, so the driven head moved half as much as the driver's while her jaw
+    // still read as pitch), blink 0.93-0.98, jaw 0.95-0.97, smile 0.70-0.88, yaw 0.96-0.98, pitch
+    // 0.96-0.97. Runs differ because every clip carries its own watermark payload, and the
+    // re-detector moves with such faint noise where the driven motion is small. What is asserted is
+    // what held in every run.
     expect(corr.blink!).toBeGreaterThan(0.8);
     expect(corr.jaw!).toBeGreaterThan(0.8);
     expect(corr.smile!).toBeGreaterThan(0.5);
-    expect(corr.yaw!).toBeGreaterThan(0.6);
-    expect(corr.pitch!).toBeGreaterThan(0.4);
+    expect(corr.yaw!).toBeGreaterThan(0.9);
+    expect(corr.pitch!).toBeGreaterThan(0.9);
     // The portrait moves its own face: its re-detected mouth and eyes change visibly. (Vigée Le Brun's
     // smile reads at a third of Klimt's for the same corner travel: MediaPipe's smile score has a
     // dead zone that differs from face to face.)
