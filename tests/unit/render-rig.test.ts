@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LANDMARK_COUNT } from '../../lib/face/types';
-import { buildRig, triangleArea2 } from '../../lib/render/mesh';
+import { DEPTH_RELIEF, buildRig, headFrame, triangleArea2 } from '../../lib/render/mesh';
+import { MAX_PITCH, MAX_YAW } from '../../lib/motion/curves';
 import { countFlippedTriangles, poseRig } from '../../lib/render/pose';
 import type { PoseParams, Rig } from '../../lib/render/types';
 import { gentleLife } from '../../lib/motion/presets';
@@ -162,6 +163,25 @@ describe.each(Object.entries(FACES))('rig for %s', (_name, { face, w, h }) => {
     expect(Math.abs(dx(1))).toBeGreaterThan(Math.abs(dx(234)));
     expect(Math.abs(dx(1))).toBeGreaterThan(0.5);
     expect(countFlippedTriangles(rig, p)).toBe(0);
+  });
+
+  it('turns with DEPTH_RELIEF times the landmarks\' depth, fold-free at the largest turns', () => {
+    // About the pivot, the face stands DEPTH_RELIEF times as far as the landmarks put it: exactly
+    // so on most landmarks; a little less where the steepness limit flattened a slope (the nose tip,
+    // about 1.5) or where hidden landmarks were given the visible surface's depth.
+    const cz = headFrame(face).cz;
+    const L = face.landmarks;
+    const relief = (i: number) => (rig.depth[i]! - cz) / (L[i * 3 + 2]! - cz);
+    const all = Array.from({ length: 468 }, (_, i) => relief(i)).sort((a, b) => a - b);
+    expect(all[234]!).toBeCloseTo(DEPTH_RELIEF, 2);
+    expect(relief(1)).toBeGreaterThan(1.3);
+    for (const pose of [{ yaw: MAX_YAW }, { yaw: -MAX_YAW }, { pitch: MAX_PITCH }, { pitch: -MAX_PITCH }, { yaw: MAX_YAW, pitch: MAX_PITCH }]) {
+      const p = poseRig(rig, { ...rest(), ...pose });
+      expect(countFlippedTriangles(rig, p)).toBe(0);
+      // Nothing was scaled back to avoid a fold: the nose tip moved as far as the rotation asks.
+      const a = pose.yaw ?? 0;
+      if (a !== 0) expect(Math.abs(p[2]! - rig.rest[2]!)).toBeGreaterThan(0.8 * Math.abs(Math.sin(a) * (rig.depth[1]! - cz)));
+    }
   });
 
   it('parts the lips on jawOpen, lifts the brows, and moves the iris on gaze, without flips', () => {
