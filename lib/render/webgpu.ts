@@ -191,7 +191,8 @@ export async function createWebGpuRenderer(
   const redraw = target && tolerancePx !== null ? createRedrawTracker(moving, rig.rest, tolerancePx / Math.max(outWidth / rig.width, outHeight / rig.height)) : null;
   const selected = new Uint32Array(idxCount);
   let lastOverlays: Extent[] = [];
-  let lastDrawnKey = '';
+  // The watermark field the target was drawn with (-1: nothing drawn yet).
+  let drawnField = -1;
   const uniBuf = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(uniBuf, 0, new Float32Array([rig.width, rig.height, 0, 0]));
   // Gaze: the iris disc composite inside the eye openings (eyes.ts); all zero (inactive) at rest.
@@ -383,8 +384,8 @@ export async function createWebGpuRenderer(
     return { base: stillFinal, unlabelled: stillMarked };
   };
 
-  /** Box (output px) of everything drawn per frame: moving vertices, the mouth cavity, closed lids. */
-  const movingBox = (positions: Float32Array, cavity: boolean): Box | null => {
+  /** Box (output px) of everything drawn per frame: moving vertices and `strips` (the mouth cavity, closed lids). */
+  const movingBox = (positions: Float32Array, strips: readonly Extent[]): Box | null => {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     const add = (x: number, y: number) => {
       if (x < x0) x0 = x;
@@ -393,8 +394,10 @@ export async function createWebGpuRenderer(
       if (y > y1) y1 = y;
     };
     for (const v of movingVerts) add(positions[v * 2]!, positions[v * 2 + 1]!);
-    if (cavity) for (let i = 0; i < cavVerts.length; i += CAVITY_STRIDE) add(cavVerts[i]!, cavVerts[i + 1]!);
-    for (const l of lidEyes) if (l.alpha > 0) for (let i = 0; i < l.verts.length; i += CAVITY_STRIDE) add(l.verts[i]!, l.verts[i + 1]!);
+    for (const e of strips) {
+      add(e[0], e[1]);
+      add(e[2], e[3]);
+    }
     const kx = outWidth / rig.width;
     const ky = outHeight / rig.height;
     const bx0 = Math.max(0, Math.floor(x0 * kx) - 2);
@@ -475,21 +478,23 @@ export async function createWebGpuRenderer(
         device.queue.writeBuffer(l.buf, 0, l.verts);
       }
     });
-    const labelRedraw = intersect(ovBox, movingBox(positions, cavAlpha > 0));
+    // Extents (source px) of the strips drawn over the mesh this frame: the mouth cavity, closed lids.
+    const strips: Extent[] = [];
+    if (cavAlpha > 0) strips.push(extentOf(cavVerts, CAVITY_STRIDE)!);
+    for (const l of lidEyes) if (l.alpha > 0) strips.push(extentOf(l.verts, CAVITY_STRIDE)!);
+    const labelRedraw = intersect(ovBox, movingBox(positions, strips));
     const drawTex = context ? context.getCurrentTexture() : target!;
     const informing = wmPass !== null && !wmPass.informed;
-    // What the target holds must be what this frame draws over: the same field, marked or not.
-    const drawnKey = `${wmPass !== null}:${wmPass?.fieldVersion ?? 0}`;
-    const full = !redraw || informing || drawnKey !== lastDrawnKey;
+    const field = () => wmPass?.fieldVersion ?? 0;
+    // What the target holds must have been drawn with this frame's watermark field.
+    const full = !redraw || informing || field() !== drawnField;
     if (full) redraw?.invalidate();
     // Which triangles to draw (all, or what changed since the target's frame); the ones that can
     // reach an active eye last, for the eye composite.
     let tris = moving;
     if (redraw) {
-      const overlays: Extent[] = [];
+      const overlays: Extent[] = [...strips];
       if (box) overlays.push(box);
-      if (cavAlpha > 0) overlays.push(extentOf(cavVerts, CAVITY_STRIDE)!);
-      for (const l of lidEyes) if (l.alpha > 0) overlays.push(extentOf(l.verts, CAVITY_STRIDE)!);
       if (labelRedraw) {
         const [x, y, w, h] = labelRedraw;
         const kx = outWidth / rig.width, ky = outHeight / rig.height;
@@ -508,7 +513,7 @@ export async function createWebGpuRenderer(
       device.queue.submit([first.finish()]);
       await wmPass.informFrom(drawTex);
     }
-    lastDrawnKey = `${wmPass !== null}:${wmPass?.fieldVersion ?? 0}`;
+    drawnField = field();
     const enc = device.createCommandEncoder();
     recordFrame(enc, drawTex, wmPass !== null, cavAlpha, labelRedraw, full);
     if (!context) enc.copyTextureToBuffer({ texture: target! }, { buffer: readback!, bytesPerRow }, [outWidth, outHeight]);
