@@ -9,6 +9,7 @@
 // zero-phase (centred) Gaussian smoothing, and every channel is kept in the range the engine
 // supports by scaling the whole curve when its peak exceeds the limit (the shape is kept).
 import { eulerOf, relativeRotation, rigRotationOf, type Rot3 } from '../face/head-pose';
+import { jawOpenForTravel } from '../render/pose';
 import { EXPRESSION_NAMES, type ExpressionName, type PoseParams } from '../render/types';
 import { MAX_PITCH, MAX_ROLL, MAX_SHIFT, MAX_YAW, clampDuration, clampIntensity, wrapTime, type Performance } from './curves';
 
@@ -76,9 +77,18 @@ const DEFAULT_SPAN = 0.35;
  * opened about 1.4 times as wide as Klimt did (re-detected jawOpen range 0.75-0.78 against
  * 0.53-0.57); at 0.75, 1.2-1.3 times. Lower would leave faces whose jawOpen reads nothing below
  * half an opening (the Mona Lisa) with a mouth the re-detector does not see move.
+ *
+ * The jaw's value is the rig's travel (the share of its full opening), which the rig reaches at
+ * jawOpenForTravel: the presets' jawOpen travels concavely (a light syllable shows), but a driver's
+ * lighter syllables, opened that much wider on the portrait, read there as a nod too (the round
+ * trip's pitch r 0.90-0.96 against 0.96-0.97) while its jaw r was no higher.
  */
 export const EXPRESSION_PEAKS: Partial<Record<ExpressionName, number>> = {
   jawOpen: 0.75,
+};
+/** Rig values for a channel's calibrated value (0-1 of the rig's range), where the rig's scale is not linear. */
+const RIG_VALUE: Partial<Record<ExpressionName, (x: number) => number>> = {
+  jawOpen: jawOpenForTravel,
 };
 
 function percentile(xs: number[], q: number): number {
@@ -264,7 +274,8 @@ export function retarget(track: DriverTrack, opts: RetargetOptions = {}): Driven
     const sm = smooth(bridge(ex[name]!), se);
     const span = Math.max(spans[name] ?? DEFAULT_SPAN, percentile(sm, 0.98));
     const peak = EXPRESSION_PEAKS[name] ?? 1;
-    const v = sm.map((x) => Math.min(1, Math.max(0, (x / span) * peak * k)));
+    const rigValue = RIG_VALUE[name] ?? ((x: number) => x);
+    const v = sm.map((x) => rigValue(Math.min(1, Math.max(0, (x / span) * peak * k))));
     if (v.some((x) => x > 1e-4)) E[name] = v;
   }
   const frames: PoseParams[] = S.map((_, i) => {

@@ -714,7 +714,7 @@ function expressionOffsets(rig: Rig, c: RigCache, p: PoseParams, dx: Float64Arra
       }
     }
     // Jaw (the opening between the lips is drawn as a cavity by the renderers, see mouth.ts).
-    applyJaw(c, rig, expr(p, 'jawOpen') * JAW_DROP * mw, funnel * 0.06 * mw, dx, dy);
+    applyJaw(c, rig, jawTravel(expr(p, 'jawOpen')) * JAW_DROP * mw, funnel * 0.06 * mw, dx, dy);
   }
 
   if (parts & PART_BROWS) {
@@ -781,6 +781,23 @@ function smileTravel(s: number): number {
   return s <= 0 ? 0 : (s * (1 + SMILE_BEND)) / (s + SMILE_BEND);
 }
 const SMILE_BEND = 0.5;
+/**
+ * Jaw travel (0-1 of JAW_DROP) for a jawOpen value: gently concave, for the same reason as the
+ * smile. MediaPipe's jawOpen reads nothing until the lips are well apart (the Mona Lisa: 0.007 at
+ * 0.3 with the lips 13 px apart at 256 px, 0.06 at 0.5), so with travel proportional to the value
+ * the lighter syllables of "Talk" did not register at all and the jaw curve re-detected at r 0.71;
+ * at bend 2 (0.25 travels 0.33, 0.5 travels 0.6) r 0.78, at bend 1 r 0.81 but the larger motion
+ * is under-read as every large motion is (motion AKD +0.12 against +0.07) and more of it reads as a nod.
+ */
+export function jawTravel(j: number): number {
+  return j <= 0 ? 0 : (j * (1 + JAW_BEND)) / (j + JAW_BEND);
+}
+/** The jawOpen value whose travel is `t` (0-1): jawTravel's inverse. */
+export function jawOpenForTravel(t: number): number {
+  const u = Math.min(1, Math.max(0, t));
+  return (u * JAW_BEND) / (1 + JAW_BEND - u);
+}
+const JAW_BEND = 2;
 /** Brow lift at 1, in eye widths. */
 const BROW_LIFT = 0.22;
 /** Smallest fraction of its rest area a triangle may keep before the motion is scaled back. */

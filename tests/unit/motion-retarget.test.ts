@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { headAnglesOf } from '../../lib/face/head-pose';
 import { anglesOf } from '../quality/channels';
 import { MAX_PITCH, MAX_SHIFT, MAX_YAW } from '../../lib/motion/curves';
+import { jawTravel } from '../../lib/render/pose';
 import { EXPRESSION_PEAKS, bridge, chooseNeutral, retarget, smooth, type DriverFace, type DriverSample } from '../../lib/motion/retarget';
 
 const DEG = Math.PI / 180;
@@ -81,7 +82,7 @@ describe('neutral frame', () => {
     const fs = [face({ blend: rest }), face({ blend: open }), face({ blend: rest }), face({ blend: open })];
     expect(chooseNeutral(track(fs).samples, 1)).toBe(0);
     const p = retarget(track(fs), { exprSmoothFrames: 0 });
-    expect(p.frames[1]!.expressions.jawOpen).toBeCloseTo(EXPRESSION_PEAKS.jawOpen!, 6);
+    expect(jawTravel(p.frames[1]!.expressions.jawOpen!)).toBeCloseTo(EXPRESSION_PEAKS.jawOpen!, 6);
   });
 });
 
@@ -142,7 +143,18 @@ describe('retarget', () => {
     const jaw = p.frames.map((f) => f.expressions.jawOpen ?? 0);
     for (let i = 1; i < jaw.length; i++) expect(Math.abs(jaw[i]! - jaw[i - 1]!)).toBeLessThan(0.2);
     expect(jaw[14]).toBeCloseTo(0, 6);
-    expect(jaw[25]).toBeCloseTo(EXPRESSION_PEAKS.jawOpen!, 6); // the driver's widest jaw is a wide one on the rig
+    // The driver's widest jaw is a wide one on the rig, and its travel is linear in the driver's.
+    expect(jawTravel(jaw[25]!)).toBeCloseTo(EXPRESSION_PEAKS.jawOpen!, 6);
+  });
+
+  it('maps the driver\'s jaw linearly onto the rig\'s jaw travel (not onto its concave jawOpen scale)', () => {
+    const fs = Array.from({ length: 60 }, (_, i) => face({ blend: { jawOpen: i < 10 ? 0 : 0.1 + 0.3 * ((i - 10) % 2) } }));
+    const p = retarget(track(fs), { exprSmoothFrames: 0 });
+    const low = p.frames[20]!.expressions.jawOpen!;
+    const high = p.frames[21]!.expressions.jawOpen!;
+    expect(jawTravel(high)).toBeCloseTo(EXPRESSION_PEAKS.jawOpen!, 6);
+    expect(jawTravel(low) / jawTravel(high)).toBeCloseTo(0.25, 6);
+    expect(low).toBeLessThan(0.25 * high); // the concave scale: a quarter of the travel is under a quarter of jawOpen
   });
 
   it('keeps head angles within the engine\'s limits by scaling the curve, shape kept', () => {

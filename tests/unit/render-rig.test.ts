@@ -193,6 +193,12 @@ describe.each(Object.entries(FACES))('rig for %s', (_name, { face, w, h }) => {
     expect(at(jaw, 152)[1]).toBeGreaterThan(at(rig.rest, 152)[1] + 3); // chin drops
     expect(at(jaw, 13)[1]).toBeLessThanOrEqual(at(rig.rest, 13)[1]); // upper lip does not drop
     expect(countFlippedTriangles(rig, jaw)).toBe(0);
+    // The travel is concave in jawOpen (a light syllable shows): the chin drops about a third of its
+    // full drop at 0.25 and three fifths at 0.5, not a quarter and a half.
+    const chinDrop = (j: number) => at(poseRig(rig, { ...rest(), expressions: { jawOpen: j } }), 152)[1] - at(rig.rest, 152)[1];
+    expect(chinDrop(0.25) / chinDrop(1)).toBeGreaterThan(0.31);
+    expect(chinDrop(0.5) / chinDrop(1)).toBeGreaterThan(0.57);
+    expect(chinDrop(0.5)).toBeLessThan(chinDrop(1));
     const brows = poseRig(rig, { ...rest(), expressions: { browInnerUp: 1, browOuterUpLeft: 1, browOuterUpRight: 1 } });
     for (const i of [105, 334, 107, 336]) expect(at(brows, i)[1]).toBeLessThan(at(rig.rest, i)[1] - 2);
     // The lower lids stay (almost) where they were: under a tenth of the brow's lift.
