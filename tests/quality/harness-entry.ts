@@ -174,10 +174,35 @@ function ssimOutside(a: Float32Array, b: Float32Array, mask: Uint8Array, w: numb
   return n > 0 ? sum / n : null;
 }
 
-async function runClip(motion: MotionSettings, opts: { clipS: number; fps: number; ssimEvery: number; sheetFrames: number }): Promise<ClipData> {
+/**
+ * The re-detector's floor (run.ts, QUALITY_FLOOR): the face moved without any warp, by a
+ * similarity (turning in the image plane, scaling, shifting about the face box's centre) of about
+ * the size of the presets' motion, so every landmark's intended position is exact and any error is
+ * the re-detector's. Every landmark has head weight 1 and moves exactly so; hair, neck and the rest
+ * of the head region follow by their weight and the background stays, as in every clip.
+ */
+function rigidPositions(rig: Rig, box: Face['box'], t: number, out: Float32Array): void {
+  const bw = Math.max(box.w, box.h);
+  const cx = box.x + box.w / 2, cy = box.y + box.h / 2;
+  const w = (2 * Math.PI) / 3;
+  const ang = 0.05 * Math.sin(w * t);
+  const sc = 1 + 0.03 * Math.sin(2 * w * t + 1);
+  const tx = 0.02 * bw * Math.sin(w * t + 2);
+  const ty = 0.015 * bw * Math.sin(2 * w * t);
+  const c = Math.cos(ang) * sc, sn = Math.sin(ang) * sc;
+  for (let i = 0; i < rig.rest.length / 2; i++) {
+    const x = rig.rest[i * 2]! - cx, y = rig.rest[i * 2 + 1]! - cy;
+    const k = rig.headWeight[i]!;
+    out[i * 2] = cx + x + k * (c * x - sn * y + tx - x);
+    out[i * 2 + 1] = cy + y + k * (sn * x + c * y + ty - y);
+  }
+}
+
+async function runClip(motion: MotionSettings, opts: { clipS: number; fps: number; ssimEvery: number; sheetFrames: number; rigid?: boolean }): Promise<ClipData> {
   const L = loaded!;
   const { rig, outW, outH } = L;
   const perf = createPerformance(motion);
+  const blinks = opts.rigid ? [] : perf.blinks;
   const renderer: FrameRenderer = await createWebGpuRenderer({ device: device!, source: L.bitmap, rig, outWidth: outW, outHeight: outH, presentMode: 'readback' });
   const ctx = (renderer.canvas as OffscreenCanvas).getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D;
   const refGray = grayOf(L.ref.data, outW * outH);
@@ -186,7 +211,7 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
   const times: Array<{ t: number; grid: boolean }> = [];
   const nGrid = Math.round(opts.clipS * opts.fps);
   for (let i = 0; i < nGrid; i++) times.push({ t: i / opts.fps, grid: true });
-  for (const b of perf.blinks) {
+  for (const b of blinks) {
     const tp = b.startS + b.durationS * 0.41;
     if (tp < opts.clipS) times.push({ t: Math.round(tp * 30) / 30, grid: false });
   }
@@ -204,9 +229,10 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
   let gridCount = 0;
   for (let fi = 0; fi < times.length; fi++) {
     const { t, grid } = times[fi]!;
-    const p = perf.at(t);
+    const p = opts.rigid ? { yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: {} } : perf.at(t);
     const a = performance.now();
-    poseRig(rig, p, positions);
+    if (opts.rigid) rigidPositions(rig, L.face.box, t, positions);
+    else poseRig(rig, p, positions);
     await renderer.render(positions, p);
     renderMs += performance.now() - a;
     const intended: number[] = new Array(N * 2);
@@ -272,7 +298,7 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
     const x = (i % cols) * 256;
     const y = Math.floor(i / cols) * 276;
     sctx.drawImage(bmp, x, y);
-    sctx.fillText(`${motion.preset} t=${t.toFixed(2)}s`, x + 6, y + 270);
+    sctx.fillText(`${opts.rigid ? 'rigid' : motion.preset} t=${t.toFixed(2)}s`, x + 6, y + 270);
     bmp.close();
   });
   const blob = await sheet.convertToBlob({ type: 'image/png' });
@@ -282,7 +308,7 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
     r.readAsDataURL(blob);
   });
   const bw = Math.max(L.face.box.w, L.face.box.h) * s;
-  return { preset: motion.preset, width: outW, height: outH, faceBox256: 256 / bw, frames, blinks: perf.blinks, renderMs, detectMs, sheet: sheetUrl };
+  return { preset: opts.rigid ? 'rigid' : motion.preset, width: outW, height: outH, faceBox256: 256 / bw, frames, blinks, renderMs, detectMs, sheet: sheetUrl };
 }
 
 /** Debug: one posed frame, cropped around the mouth-and-eyes region, as a PNG data URL. */

@@ -21,7 +21,8 @@ export interface HarnessPage {
   adapter: string;
   /** Find the face in a portrait (a file name under fixtures/portraits) and build its rig. */
   loadFixture(file: string, outLong: number): Promise<{ ok: boolean; faces: number; faceMs: number; error?: string }>;
-  runClip(motion: MotionSettings, opts: { clipS: number; fps: number; ssimEvery: number; sheetFrames: number }): Promise<ClipData>;
+  /** Render a clip and re-detect it; `rigid`: the face moved as one, unwarped, instead (the re-detector's floor). */
+  runClip(motion: MotionSettings, opts: { clipS: number; fps: number; ssimEvery: number; sheetFrames: number; rigid?: boolean }): Promise<ClipData>;
   peek(pose: object, zoom: number, at: number, cpu: boolean): Promise<string>;
   /** Render each pose on the loaded portrait and re-detect it (debug; harness-entry.ts). */
   sweep(poses: object[]): Promise<Array<Record<string, number | null>>>;
