@@ -235,7 +235,7 @@ describe('Drive a portrait with a real face', () => {
     // (two in CI) since the rig turns heads as far as asked (DEPTH_RELIEF in mesh.ts: before, a turn re-detected
     // at about 0.6 of its angle, so the driven head moved half as much as the driver's while her jaw
     // still read as pitch), blink 0.93-0.98, jaw 0.93-0.97, smile 0.70-0.88, yaw 0.96-0.99, pitch
-    // 0.96-0.97; 7 runs (one in CI) since the presets' jaw opens concavely (the driver's lighter
+    // 0.96-0.97; 8 runs (two in CI) since the presets' jaw opens concavely (the driver's lighter
     // syllables wider), blink 0.93-0.98, jaw 0.97-0.98, smile 0.63-0.89, yaw 0.97-0.98, pitch
     // 0.96-0.97. Runs differ because every clip carries its own watermark payload, and the
     // re-detector moves with such faint noise where the driven motion is small. What is asserted is
