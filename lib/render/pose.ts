@@ -778,9 +778,13 @@ const SMILE_UP = 0.16;
  * with travel proportional to the value, 0.5 read 0.00-0.18 on 8 of 12 portraits and 1 read 0.2-0.7.
  */
 function smileTravel(s: number): number {
-  return s <= 0 ? 0 : (s * (1 + SMILE_BEND)) / (s + SMILE_BEND);
+  return concaveTravel(s, SMILE_BEND);
 }
 const SMILE_BEND = 0.5;
+/** v(1+b)/(v+b): 0 at 0, 1 at 1, steeper near 0 the smaller the bend b. */
+function concaveTravel(v: number, bend: number): number {
+  return v <= 0 ? 0 : (v * (1 + bend)) / (v + bend);
+}
 /**
  * Jaw travel (0-1 of JAW_DROP) for a jawOpen value: gently concave, for the same reason as the
  * smile. MediaPipe's jawOpen reads nothing until the lips are well apart (the Mona Lisa: 0.007 at
@@ -790,7 +794,7 @@ const SMILE_BEND = 0.5;
  * is under-read as every large motion is (motion AKD +0.12 against +0.07) and more of it reads as a nod.
  */
 export function jawTravel(j: number): number {
-  return j <= 0 ? 0 : (j * (1 + JAW_BEND)) / (j + JAW_BEND);
+  return concaveTravel(j, JAW_BEND);
 }
 /** The jawOpen value whose travel is `t` (0-1): jawTravel's inverse. */
 export function jawOpenForTravel(t: number): number {

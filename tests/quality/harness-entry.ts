@@ -9,6 +9,7 @@ import { chooseFace } from '../../lib/face/choose';
 import { createFaceFinder, type FaceFinder } from '../../lib/face/detect';
 import type { Face } from '../../lib/face/types';
 import { createPerformance, type MotionSettings } from '../../lib/motion/catalog';
+import { restPose } from '../../lib/motion/curves';
 import { buildRig } from '../../lib/render/mesh';
 import { countFlippedTriangles, poseRig } from '../../lib/render/pose';
 import { eyeGeometry, irisShift } from '../../lib/render/eyes';
@@ -203,6 +204,7 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
   const { rig, outW, outH } = L;
   const perf = createPerformance(motion);
   const blinks = opts.rigid ? [] : perf.blinks;
+  const label = opts.rigid ? 'rigid' : motion.preset;
   const renderer: FrameRenderer = await createWebGpuRenderer({ device: device!, source: L.bitmap, rig, outWidth: outW, outHeight: outH, presentMode: 'readback' });
   const ctx = (renderer.canvas as OffscreenCanvas).getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D;
   const refGray = grayOf(L.ref.data, outW * outH);
@@ -229,7 +231,7 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
   let gridCount = 0;
   for (let fi = 0; fi < times.length; fi++) {
     const { t, grid } = times[fi]!;
-    const p = opts.rigid ? { yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: {} } : perf.at(t);
+    const p = opts.rigid ? restPose() : perf.at(t);
     const a = performance.now();
     if (opts.rigid) rigidPositions(rig, L.face.box, t, positions);
     else poseRig(rig, p, positions);
@@ -298,7 +300,7 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
     const x = (i % cols) * 256;
     const y = Math.floor(i / cols) * 276;
     sctx.drawImage(bmp, x, y);
-    sctx.fillText(`${opts.rigid ? 'rigid' : motion.preset} t=${t.toFixed(2)}s`, x + 6, y + 270);
+    sctx.fillText(`${label} t=${t.toFixed(2)}s`, x + 6, y + 270);
     bmp.close();
   });
   const blob = await sheet.convertToBlob({ type: 'image/png' });
@@ -308,7 +310,7 @@ async function runClip(motion: MotionSettings, opts: { clipS: number; fps: numbe
     r.readAsDataURL(blob);
   });
   const bw = Math.max(L.face.box.w, L.face.box.h) * s;
-  return { preset: opts.rigid ? 'rigid' : motion.preset, width: outW, height: outH, faceBox256: 256 / bw, frames, blinks, renderMs, detectMs, sheet: sheetUrl };
+  return { preset: label, width: outW, height: outH, faceBox256: 256 / bw, frames, blinks, renderMs, detectMs, sheet: sheetUrl };
 }
 
 /** Debug: one posed frame, cropped around the mouth-and-eyes region, as a PNG data URL. */
