@@ -5,7 +5,7 @@ import { informedField } from '../watermark/informed';
 import { CpuFrame } from './frame-buffer';
 import { bitmapPixels, overlayPixels, prefilterSource } from './source';
 import { CAVITY_STRIDE, CAVITY_VERTEX_COUNT, mouthCavity, mouthStyle, rasterizeCavity } from './mouth';
-import { EYES, LID_VERTEX_COUNT, eyeLid, lidStyle, rasterizeLid } from './lids';
+import { EYES, LID_VERTEX_COUNT, eyeLid, lidSkinOffset, lidStyle, rasterizeLid } from './lids';
 import { EYES_UNIFORM_FLOATS, eyePost, eyeUniforms } from './eyes';
 
 export interface CpuRendererOptions {
@@ -88,11 +88,12 @@ export async function createCpuRenderer(opts: CpuRendererOptions): Promise<Frame
       for (let eye = 0; eye < EYES.length; eye++) {
         const a = eyeLid(rig, positions, eye, lidVerts, pose);
         if (!(a > 0)) continue;
+        const offset = lidSkinOffset(rig, positions, lids, eye);
         for (let i = 0; i < lidVerts.length; i += CAVITY_STRIDE) {
           lidVerts[i] = lidVerts[i]! * sx;
           lidVerts[i + 1] = lidVerts[i + 1]! * sy;
         }
-        rasterizeLid(dst, lidVerts, lids, eye, a, [sx, sy], src, [src.width / rig.width, src.height / rig.height]);
+        rasterizeLid(dst, lidVerts, lids, eye, a, [sx, sy], src, [src.width / rig.width, src.height / rig.height], offset);
       }
       if (overlay) compositeOverlay(dst, overlay);
       if (opts.watermark !== undefined && !wmField) wmField = informedField({ data: frame.data, width: outWidth, height: outHeight }, opts.watermark).field;

@@ -31,7 +31,7 @@ const EYE_BLINK: readonly ExpressionName[] = ['eyeBlinkRight', 'eyeBlinkLeft'];
 export interface LidStyle {
   /** Eye width (corner to corner, source px) per eye, in EYES order. */
   eyeW: number[];
-  /** Per eye: the offset (source px) from a point of the painted lid to the skin under the eye it shows. */
+  /** Per eye, at rest: the offset (source px) from a point of the painted lid to the skin under the eye it shows (lidSkinOffset). */
   skinOffset: Array<[number, number]>;
   /** Per eye: the factor per channel that tints that skin to the colour of lid skin (lidStyle). */
   skinGain: Array<[number, number, number]>;
@@ -159,13 +159,15 @@ function smoothstep(e0: number, e1: number, x: number): number {
 }
 
 /**
- * Lid colours and the skin they show. The colour: the brighter half of samples of the skin above
- * each upper lid's crease (a third and two fifths of an eye width above the inner five upper-lid
- * landmarks) and under the lower lid (a quarter and a third of an eye width below): the crease,
- * lashes, a low brow and a three-quarter face's shadowed far lid read darker than the lid skin a
- * blink shows, and a dark lid reads as an open eye. The skin: the patch under the eye, just past
- * the lower lid's lashes, tinted per channel from its mean to that colour (`img` px = source px x
- * scale).
+ * Lid colours and the skin they show. The colour: from samples of the skin above each upper lid's
+ * crease (a third and two fifths of an eye width above the inner five upper-lid landmarks) and under
+ * the lower lid (a quarter and a third of an eye width below), halfway between the mean of the
+ * brighter half and the mean of all (LID_BRIGHT_SHARE). The crease, lashes, a low brow and a
+ * three-quarter face's shadowed far lid read darker than the lid skin a blink shows, and a dark lid
+ * reads as an open eye; but under a top light the cheek is the brightest skin there, and a lid as
+ * bright as the cheek inside the brow's shadow reads as a white, blind eye (Nietzsche, Lincoln).
+ * The skin: the patch under the eye, just past the lower lid's lashes, tinted per channel from its
+ * mean to that colour (`img` px = source px x scale).
  */
 export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: number): LidStyle {
   const L = rig.face.landmarks;
@@ -182,7 +184,8 @@ export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: numbe
     samples.sort((a, b) => luma(b) - luma(a));
     const keep = samples.slice(0, Math.max(1, Math.ceil(samples.length / 2)));
     const lid: [number, number, number] = [0, 0, 0];
-    for (const m of keep) for (let k = 0; k < 3; k++) lid[k]! += m[k]! / keep.length;
+    for (const m of keep) for (let k = 0; k < 3; k++) lid[k]! += (LID_BRIGHT_SHARE * m[k]!) / keep.length;
+    for (const m of samples) for (let k = 0; k < 3; k++) lid[k]! += ((1 - LID_BRIGHT_SHARE) * m[k]!) / samples.length;
     // The painted lid reaches up to LID_COVER of the widest rest opening above the lower lid (plus
     // its margin): carried down by that much and LID_SKIN_GAP more, its top lands past the lashes.
     const open = Math.max(0, ...restOpen[eye]!);
@@ -200,6 +203,12 @@ export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: numbe
   return style;
 }
 
+/**
+ * The lid colour's share from the brighter half of its samples (the rest from all of them). 1:
+ * Nietzsche's and Lincoln's shut eyes were pale blanks; 0: Lincoln's blink re-detected at r 0.76
+ * instead of 0.89 in "Blink and glance"; 0.5: 0.83, every other portrait within 0.01.
+ */
+export const LID_BRIGHT_SHARE = 0.5;
 /** Heights above the upper lid (eye widths) where the lid colour is sampled: above the crease, below the brow. */
 export const LID_SAMPLE_HEIGHTS = [0.3, 0.4];
 /** Depths below the lower lid (eye widths) where the lid colour is sampled too: the skin under the eye. */
@@ -222,8 +231,25 @@ export function shadeLid(u: number, dUp: number, dLo: number, skin: readonly num
 }
 
 /**
+ * The offset (source px) from a posed point of eye `eye`'s painted lid to the skin it shows: the
+ * skin under that eye where it lies in the source, however far the head has carried the eye from
+ * its rest place. (Offset from the posed point alone, a turned or shifted head showed whatever
+ * the source has there instead: on Vigée Le Brun, her lit cheek's highlight as a pale lid.)
+ */
+export function lidSkinOffset(rig: Rig, positions: ArrayLike<number>, style: LidStyle, eye: number): [number, number] {
+  const e = EYES[eye]!;
+  const [ox, oy] = style.skinOffset[eye]!;
+  const a = e.cornerA * 2;
+  const b = e.cornerB * 2;
+  const dx = (positions[a]! + positions[b]! - rig.rest[a]! - rig.rest[b]!) / 2;
+  const dy = (positions[a + 1]! + positions[b + 1]! - rig.rest[a + 1]! - rig.rest[b + 1]!) / 2;
+  return [ox - dx, oy - dy];
+}
+
+/**
  * CPU fallback: draw eye `eye`'s lid (vertices from eyeLid, positions scaled to `dst` px: `px` dst px
- * per source px, x and y), showing the skin of `src` (`srcScale` src px per source px, x and y).
+ * per source px, x and y), showing the skin of `src` (`srcScale` src px per source px, x and y) at
+ * `offset` (lidSkinOffset) from each point.
  */
 export function rasterizeLid(
   dst: RgbaImage,
@@ -234,9 +260,10 @@ export function rasterizeLid(
   px: readonly [number, number],
   src: RgbaImage,
   srcScale: readonly [number, number],
+  offset: readonly [number, number],
 ): void {
   const w = style.eyeW[eye]!;
-  const [ox, oy] = style.skinOffset[eye]!;
+  const [ox, oy] = offset;
   const gain = style.skinGain[eye]!;
   const s = [0, 0, 0];
   const skin = [0, 0, 0];

@@ -2,7 +2,7 @@ import { createWatermarkPass } from '../watermark/embed-gpu';
 import { CpuFrame } from './frame-buffer';
 import type { FrameRenderer, PoseParams, Rig } from './types';
 import { CAVITY_WGSL, LID_WGSL, MESH_WGSL, OVERLAY_WGSL } from './shaders';
-import { EYES, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, lidStyle } from './lids';
+import { EYES, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, lidSkinOffset, lidStyle } from './lids';
 import { EYES_UNIFORM_FLOATS, eyeUniforms, eyesBox } from './eyes';
 import { CAVITY_STRIDE, CAVITY_TRIANGLES, CAVITY_VERTEX_COUNT, mouthCavity, mouthStyle } from './mouth';
 import { alphaBox, partitionByBox, restUvs, splitTriangles } from './raster';
@@ -299,8 +299,8 @@ export async function createWebGpuRenderer(
     const verts = new Float32Array(LID_VERTEX_COUNT * CAVITY_STRIDE);
     const buf = device.createBuffer({ size: verts.byteLength, usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST });
     const gain = lids.skinGain[eye]!;
-    const [ox, oy] = lids.skinOffset[eye]!;
-    const uniData = new Float32Array([rig.width, rig.height, outWidth / rig.width, 0, gain[0], gain[1], gain[2], lids.eyeW[eye]!, ox, oy, 0, 0]);
+    // The skin offset (8-9) is set per frame (lidSkinOffset).
+    const uniData = new Float32Array([rig.width, rig.height, outWidth / rig.width, 0, gain[0], gain[1], gain[2], lids.eyeW[eye]!, 0, 0, 0, 0]);
     const uni = device.createBuffer({ size: uniData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const bind = perField((field) =>
       device.createBindGroup({
@@ -474,6 +474,7 @@ export async function createWebGpuRenderer(
       l.alpha = eyeLid(rig, positions, eye, l.verts, pose);
       if (l.alpha > 0) {
         l.uniData[3] = l.alpha;
+        l.uniData.set(lidSkinOffset(rig, positions, lids, eye), 8);
         device.queue.writeBuffer(l.uni, 0, l.uniData);
         device.queue.writeBuffer(l.buf, 0, l.verts);
       }

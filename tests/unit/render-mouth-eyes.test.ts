@@ -12,7 +12,7 @@ import {
   shadeCavity,
   type MouthStyle,
 } from '../../lib/render/mouth';
-import { EYES, LID_COVER, LID_FADE, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, rasterizeLid, shadeLid } from '../../lib/render/lids';
+import { EYES, LID_COVER, LID_FADE, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, lidSkinOffset, lidStyle, rasterizeLid, shadeLid } from '../../lib/render/lids';
 import { BROW_LEFT, BROW_RIGHT, INNER_LIP_LOWER, INNER_LIP_UPPER } from '../../lib/render/landmarks';
 import { MAX_PITCH, MAX_ROLL, MAX_YAW } from '../../lib/motion/curves';
 import { FACES } from '../support/landmarks';
@@ -210,7 +210,7 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
       put(2 + n + k, x, 20, -1 + (2 * (k + 1)) / (n + 1), 8, 0);
     }
     const style = { eyeW: [24, 24], skinOffset: [[0, 12], [0, 12]] as Array<[number, number]>, skinGain: [[1.2, 1, 1], [1.2, 1, 1]] as Array<[number, number, number]> };
-    rasterizeLid(img, verts, style, 0, 1, [1, 1], src, [1, 1]);
+    rasterizeLid(img, verts, style, 0, 1, [1, 1], src, [1, 1], style.skinOffset[0]!);
     const at = (x: number, y: number) => img.data[(y * 32 + x) * 4]!;
     // Bright and dark stripes, side by side (pixel centres x + 0.5 sample texels x in the stripes).
     expect(at(12, 17)).toBeGreaterThan(150);
@@ -218,6 +218,42 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
     // Tinted: red gained 1.2 on the bright stripe, green not.
     expect(at(12, 17) / img.data[(17 * 32 + 12) * 4 + 1]!).toBeCloseTo((1.2 * 200) / 150, 1);
     expect(at(16, 2)).toBe(0);
+  });
+
+  it('a shut eye under a dark brow, above a lit cheek, is lid-coloured: darker than the cheek, lighter than the shadow', () => {
+    // Top light: everything above the eyes' corners in shadow (luma 50), everything below lit (200).
+    const W = Math.ceil(rig.width);
+    const H = Math.ceil(rig.height);
+    const img = { width: W, height: H, data: new Uint8ClampedArray(W * H * 4) };
+    const L = rig.face.landmarks;
+    const eyeY = (L[EYES[0]!.cornerA * 3 + 1]! + L[EYES[1]!.cornerA * 3 + 1]!) / 2;
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) img.data.set(y < eyeY ? [50, 50, 50, 255] : [200, 200, 200, 255], (y * W + x) * 4);
+    const style = lidStyle(rig, img, 1, 1);
+    for (let eye = 0; eye < EYES.length; eye++) {
+      // The skin it carries up is the lit cheek; the lid shows it at skinGain.
+      const lid = 200 * style.skinGain[eye]![0];
+      expect(lid).toBeLessThan(190);
+      expect(lid).toBeGreaterThan(125);
+    }
+  });
+
+  it('the closed lid shows the skin under the eye where it lies in the source, wherever the head carries the eye', () => {
+    const style = { eyeW: [24, 24], skinOffset: [[1, 12], [-2, 13]] as Array<[number, number]>, skinGain: [[1, 1, 1], [1, 1, 1]] as Array<[number, number, number]> };
+    const shut = { eyeBlinkLeft: 1, eyeBlinkRight: 1 };
+    const centre = (p: ArrayLike<number>, eye: number): [number, number] => {
+      const { cornerA: a, cornerB: b } = EYES[eye]!;
+      return [(p[a * 2]! + p[b * 2]!) / 2, (p[a * 2 + 1]! + p[b * 2 + 1]!) / 2];
+    };
+    for (const pose of [{ ...rest(), expressions: shut }, { ...rest(), yaw: MAX_YAW, pitch: -MAX_PITCH, tx: 0.04, ty: -0.03, expressions: shut }]) {
+      const p = poseRig(rig, pose);
+      for (let eye = 0; eye < EYES.length; eye++) {
+        const [px, py] = centre(p, eye);
+        const [rx, ry] = centre(rig.rest, eye);
+        const [ox, oy] = lidSkinOffset(rig, p, style, eye);
+        expect(px + ox).toBeCloseTo(rx + style.skinOffset[eye]![0], 3);
+        expect(py + oy).toBeCloseTo(ry + style.skinOffset[eye]![1], 3);
+      }
+    }
   });
 
   it('turns the head in 3D by the full angle asked (no scale-back): near side expands, far side compresses', () => {

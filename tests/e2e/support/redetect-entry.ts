@@ -10,7 +10,11 @@ export interface FrameChannels {
   t: number;
   found: boolean;
   values: Record<Channel, number | null>;
+  /** The mouth's width (corner to corner) over the eyes' outer corners' distance; null when no face. */
+  mouthWidth: number | null;
 }
+
+const dist = (L: number[], a: number, b: number) => Math.hypot(L[a * 2]! - L[b * 2]!, L[a * 2 + 1]! - L[b * 2 + 1]!);
 
 let checker: FaceLandmarker | null = null;
 
@@ -59,7 +63,7 @@ async function analyse(url: string, fps: number): Promise<{ frames: FrameChannel
     }
     const f = detectIn(canvas, crop, nose);
     const values = Object.fromEntries(CHANNELS.map((c) => [c, f ? channelOf(f.blend, f.matrix, c) : null])) as Record<Channel, number | null>;
-    frames.push({ t, found: !!f, values });
+    frames.push({ t, found: !!f, values, mouthWidth: f ? dist(f.landmarks, 61, 291) / dist(f.landmarks, 33, 263) : null });
   }
   input.dispose();
   return { frames, msPerFrame: (performance.now() - t0) / Math.max(1, frames.length) };
