@@ -4,7 +4,8 @@
 // the brow's shadow, which reads as an open eye in shadow. So as the lids close, the eye's opening
 // (from the lash line up to most of the way to where the upper lid was at rest, with a soft top) is
 // painted over with lid skin: the skin under the same eye, carried up (its grain and lighting, not a
-// flat patch), tinted to the colour of lid skin, with the lash line along its lower edge. Same strip
+// flat patch), tinted to the colour of lid skin, with the lash line along its lower edge in the
+// colour of the portrait's own lid line. Same strip
 // layout as the mouth cavity (mouth.ts); drawn in WGSL (shaders.ts, LID_WGSL) and on the CPU
 // (rasterizeLid).
 import { CAVITY_STRIDE, rasterizeStrip, sampleMean, stripTriangles } from './mouth';
@@ -35,6 +36,10 @@ export interface LidStyle {
   skinOffset: Array<[number, number]>;
   /** Per eye: the factor per channel that tints that skin to the colour of lid skin (lidStyle). */
   skinGain: Array<[number, number, number]>;
+  /** Per eye: the lash line's colour (0-1): the portrait's own upper lid line (lidStyle). */
+  lash: Array<[number, number, number]>;
+  /** Per eye: the lid's mean colour (0-1): the skin's mean tinted by skinGain. */
+  tone: Array<[number, number, number]>;
 }
 
 interface LidCache {
@@ -172,7 +177,7 @@ function smoothstep(e0: number, e1: number, x: number): number {
 export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: number): LidStyle {
   const L = rig.face.landmarks;
   const { restOpen } = lidCache(rig);
-  const style: LidStyle = { eyeW: [], skinOffset: [], skinGain: [] };
+  const style: LidStyle = { eyeW: [], skinOffset: [], skinGain: [], lash: [], tone: [] };
   EYES.forEach((e, eye) => {
     const { width: w, vx: dx, vy: dy } = eyeAxes(L, e);
     const r = Math.max(1, 0.05 * w * scaleX);
@@ -198,7 +203,21 @@ export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: numbe
     }
     style.eyeW.push(w);
     style.skinOffset.push([reach * dx, reach * dy]);
-    style.skinGain.push(lid.map((c, k) => Math.min(2, Math.max(0.5, c / Math.max(1 / 255, under[k]!)))) as [number, number, number]);
+    const gain = lid.map((c, k) => Math.min(2, Math.max(0.5, c / Math.max(1 / 255, under[k]!)))) as [number, number, number];
+    style.skinGain.push(gain);
+    style.tone.push(gain.map((g, k) => g * under[k]!) as [number, number, number]);
+    // The lash line: the darker half of small samples just above the inner upper-lid landmarks (the
+    // painted line of the upper lid and its lashes), no lighter than LASH_MAX_LUMA of the lid.
+    const line: Array<[number, number, number]> = [];
+    const rLine = Math.max(0.5, 0.025 * w * scaleX);
+    for (const i of e.upper.slice(1, -1))
+      for (const up of LASH_SAMPLE_HEIGHTS) line.push(sampleMean(img, (L[i * 3]! - up * w * dx) * scaleX, (L[i * 3 + 1]! - up * w * dy) * scaleY, rLine));
+    line.sort((a, b) => luma(a) - luma(b));
+    const dark = line.slice(0, Math.max(1, Math.ceil(line.length / 2)));
+    const lash: [number, number, number] = [0, 0, 0];
+    for (const m of dark) for (let k = 0; k < 3; k++) lash[k]! += m[k]! / dark.length;
+    const cap = Math.min(1, (LASH_MAX_LUMA * luma(lid)) / Math.max(1e-3, luma(lash)));
+    style.lash.push(lash.map((c) => c * cap) as [number, number, number]);
   });
   return style;
 }
@@ -209,6 +228,24 @@ export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: numbe
  * instead of 0.89 in "Blink and glance"; 0.5: 0.83, every other portrait within 0.01.
  */
 export const LID_BRIGHT_SHARE = 0.5;
+/**
+ * How much of the carried skin's own contrast the lid keeps (its grain; the rest is its mean
+ * colour). At 1, once the skin stayed with the face (lidSkinOffset), Einstein's bags under the eyes
+ * drew lines across his shut lids and two of his three blinks in "Look around" were not
+ * re-detected; at 0.5 all three are.
+ */
+export const LID_GRAIN = 0.5;
+/** Heights above the upper lid's landmarks (eye widths) where the lash line's colour is sampled. */
+export const LASH_SAMPLE_HEIGHTS = [0.02, 0.05];
+/**
+ * The lash line is at most this share of the lid colour's luma, as dark as the black line it
+ * replaces: at 0.4-0.45 (softer on a painting), van Gogh's blinks, the re-detector's weakest, were
+ * missed in "Blink and glance", "Gentle life" or "Look around".
+ */
+export const LASH_MAX_LUMA = 0.3;
+/** How much of the lash colour the line shows at the lid's lower edge, and over how many eye widths it fades out. */
+export const LASH_STRENGTH = 1;
+export const LASH_WIDTH = 0.12;
 /** Heights above the upper lid (eye widths) where the lid colour is sampled: above the crease, below the brow. */
 export const LID_SAMPLE_HEIGHTS = [0.3, 0.4];
 /** Depths below the lower lid (eye widths) where the lid colour is sampled too: the skin under the eye. */
@@ -216,18 +253,20 @@ export const LID_UNDER_SAMPLE_DEPTHS = [0.25, 0.35];
 
 /**
  * Lid colour at strip coordinates (see mouth.ts); mirrors LID_WGSL's fs (keep in step): `skin` (the
- * tinted skin carried up, 0-1), darkening towards the lash line along the lower edge and towards the
- * corners, fading in from the top over LID_FADE of the lid's height.
+ * tinted skin carried up, 0-1), a little darker towards the corners, turning to `lash` (the
+ * portrait's own lid line) towards the lower edge, fading in from the top over LID_FADE of the
+ * lid's height. (The line was black, which on a painting looked drawn with a pen; it now has the
+ * painting's own colour, as dark as before. Half a pixel softer along the lower edge, van Gogh's
+ * blink in "Blink and glance" was no longer re-detected.)
  */
-export function shadeLid(u: number, dUp: number, dLo: number, skin: readonly number[], eyeW: number, px: number): [number, number, number, number] {
-  const lashW = 0.1 * eyeW;
-  const t = Math.min(1, Math.max(0, dLo / lashW));
-  const lash = 1 - 0.7 * (1 - t * t * (3 - 2 * t));
+export function shadeLid(u: number, dUp: number, dLo: number, skin: readonly number[], lash: readonly number[], eyeW: number, px: number): [number, number, number, number] {
+  const t = Math.min(1, Math.max(0, dLo / (LASH_WIDTH * eyeW)));
+  const line = LASH_STRENGTH * (1 - t * t * (3 - 2 * t));
   const side = 1 - 0.12 * Math.min(1, u * u);
-  const k = lash * side;
   const f = Math.min(1, Math.max(0, dUp / Math.max(LID_FEATHER * eyeW, LID_FADE * (dUp + dLo))));
   const edge = Math.min(1, Math.max(0, dLo * px + 1)) * f * f * (3 - 2 * f);
-  return [skin[0]! * k, skin[1]! * k, skin[2]! * k, edge];
+  const k = side * (1 - line);
+  return [skin[0]! * k + lash[0]! * line, skin[1]! * k + lash[1]! * line, skin[2]! * k + lash[2]! * line, edge];
 }
 
 /**
@@ -265,11 +304,13 @@ export function rasterizeLid(
   const w = style.eyeW[eye]!;
   const [ox, oy] = offset;
   const gain = style.skinGain[eye]!;
+  const lash = style.lash[eye]!;
+  const tone = style.tone[eye]!;
   const s = [0, 0, 0];
   const skin = [0, 0, 0];
   rasterizeStrip(dst, verts, LID_TRIANGLES, (u, a, b, x, y) => {
     sampleBilinear(src, (x / px[0] + ox) * srcScale[0], (y / px[1] + oy) * srcScale[1], s);
-    for (let k = 0; k < 3; k++) skin[k] = (s[k]! / 255) * gain[k]!;
-    return shadeLid(u, a, b, skin, w, px[0]);
+    for (let k = 0; k < 3; k++) skin[k] = tone[k]! + LID_GRAIN * ((s[k]! / 255) * gain[k]! - tone[k]!);
+    return shadeLid(u, a, b, skin, lash, w, px[0]);
   }, alpha);
 }

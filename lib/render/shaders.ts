@@ -1,6 +1,6 @@
 /** WGSL for the WebGPU renderer. */
 import { markWhileDrawingWgsl } from '../watermark/embed-gpu';
-import { LID_FADE, LID_FEATHER } from './lids';
+import { LASH_STRENGTH, LASH_WIDTH, LID_FADE, LID_FEATHER, LID_GRAIN } from './lids';
 
 // Every pass that draws into the frame adds the watermark as it draws (markWhileDrawingWgsl).
 
@@ -245,6 +245,10 @@ struct Lid {
   gain: vec4f,
   // Offset (source px) from a point of the lid to the skin under the eye it shows.
   skinOffset: vec4f,
+  // The lash line's colour (rgb).
+  lash: vec4f,
+  // The lid's mean colour (rgb).
+  tone: vec4f,
 };
 @group(0) @binding(0) var<uniform> m: Lid;
 ${markWhileDrawingWgsl(1)}
@@ -258,14 +262,15 @@ fn fs(i: VsOut) -> @location(0) vec4f {
   let dUp = i.uvh.y;
   let dLo = i.uvh.z;
   let w = m.gain.w;
-  let skin = textureSampleLevel(srcTex, srcSampler, (i.p + m.skinOffset.xy) / m.srcSize, 0.0).rgb * m.gain.rgb;
-  let t = clamp(dLo / (0.1 * w), 0.0, 1.0);
-  let lash = 1.0 - 0.7 * (1.0 - t * t * (3.0 - 2.0 * t));
+  let carried = textureSampleLevel(srcTex, srcSampler, (i.p + m.skinOffset.xy) / m.srcSize, 0.0).rgb * m.gain.rgb;
+  let skin = m.tone.rgb + ${LID_GRAIN.toFixed(4)} * (carried - m.tone.rgb);
+  let t = clamp(dLo / (${LASH_WIDTH.toFixed(4)} * w), 0.0, 1.0);
+  let line = ${LASH_STRENGTH.toFixed(4)} * (1.0 - t * t * (3.0 - 2.0 * t));
   let side = 1.0 - 0.12 * min(1.0, u * u);
   // Fades in from the top over LID_FADE of its height (at least LID_FEATHER eye widths); one-pixel
   // edge along the lash line.
   let f = clamp(dUp / max(${LID_FEATHER.toFixed(4)} * w, ${LID_FADE.toFixed(4)} * (dUp + dLo)), 0.0, 1.0);
   let edge = clamp(dLo * m.px + 1.0, 0.0, 1.0) * f * f * (3.0 - 2.0 * f);
-  return wmOver(skin * lash * side, m.alpha * edge, i.pos.xy);
+  return wmOver(skin * side * (1.0 - line) + m.lash.rgb * line, m.alpha * edge, i.pos.xy);
 }
 `;

@@ -300,7 +300,15 @@ export async function createWebGpuRenderer(
     const buf = device.createBuffer({ size: verts.byteLength, usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST });
     const gain = lids.skinGain[eye]!;
     // The skin offset (8-9) is set per frame (lidSkinOffset).
-    const uniData = new Float32Array([rig.width, rig.height, outWidth / rig.width, 0, gain[0], gain[1], gain[2], lids.eyeW[eye]!, 0, 0, 0, 0]);
+    const lash = lids.lash[eye]!;
+    const tone = lids.tone[eye]!;
+    const uniData = new Float32Array([
+      ...[rig.width, rig.height, outWidth / rig.width, 0],
+      ...[gain[0], gain[1], gain[2], lids.eyeW[eye]!],
+      ...[0, 0, 0, 0],
+      ...[lash[0], lash[1], lash[2], 0],
+      ...[tone[0], tone[1], tone[2], 0],
+    ]);
     const uni = device.createBuffer({ size: uniData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const bind = perField((field) =>
       device.createBindGroup({

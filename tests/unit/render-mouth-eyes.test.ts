@@ -12,7 +12,7 @@ import {
   shadeCavity,
   type MouthStyle,
 } from '../../lib/render/mouth';
-import { EYES, LID_COVER, LID_FADE, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, lidSkinOffset, lidStyle, rasterizeLid, shadeLid } from '../../lib/render/lids';
+import { EYES, LID_COVER, LID_FADE, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, LASH_MAX_LUMA, LID_GRAIN, lidSkinOffset, lidStyle, rasterizeLid, shadeLid } from '../../lib/render/lids';
 import { BROW_LEFT, BROW_RIGHT, INNER_LIP_LOWER, INNER_LIP_UPPER } from '../../lib/render/landmarks';
 import { MAX_PITCH, MAX_ROLL, MAX_YAW } from '../../lib/motion/curves';
 import { FACES } from '../support/landmarks';
@@ -185,16 +185,17 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
       const half: PoseParams = { ...rest(), expressions: { eyeBlinkLeft: 0.5, eyeBlinkRight: 0.5 } };
       expect(eyeLid(rig, poseRig(rig, half), e, l, half)).toBe(0);
     }
-    const lid = shadeLid(0, 2, 0.001, [0.8, 0.6, 0.5], 40, 1);
-    const skin = shadeLid(0, 2, 20, [0.8, 0.6, 0.5], 40, 1);
+    const lid = shadeLid(0, 2, 0.001, [0.8, 0.6, 0.5], [0.1, 0.05, 0.05], 40, 1);
+    const skin = shadeLid(0, 2, 20, [0.8, 0.6, 0.5], [0.1, 0.05, 0.05], 40, 1);
     expect(lid[0]).toBeLessThan(skin[0]); // the lash line is darker
     // The top fades in over LID_FADE of the lid's height.
-    expect(shadeLid(0, 0.1, 20, [0.8, 0.6, 0.5], 40, 1)[3]).toBeLessThan(0.01);
-    expect(shadeLid(0, 0.3 * 20, 0.7 * 20, [0.8, 0.6, 0.5], 40, 1)[3]).toBeLessThan(1);
-    expect(shadeLid(0, LID_FADE * 20, (1 - LID_FADE) * 20, [0.8, 0.6, 0.5], 40, 1)[3]).toBe(1);
+    expect(shadeLid(0, 0.1, 20, [0.8, 0.6, 0.5], [0.1, 0.05, 0.05], 40, 1)[3]).toBeLessThan(0.01);
+    expect(shadeLid(0, 0.3 * 20, 0.7 * 20, [0.8, 0.6, 0.5], [0.1, 0.05, 0.05], 40, 1)[3]).toBeLessThan(1);
+    expect(shadeLid(0, LID_FADE * 20, (1 - LID_FADE) * 20, [0.8, 0.6, 0.5], [0.1, 0.05, 0.05], 40, 1)[3]).toBe(1);
 
     // A synthetic open eye 24 px wide, 8 px tall, on a source whose skin under the eye (y >= 24)
-    // has vertical stripes: the lid shows those stripes, carried up by skinOffset, tinted by skinGain.
+    // has vertical stripes: the lid shows those stripes, carried up by skinOffset, tinted by skinGain,
+    // at LID_GRAIN of their contrast around the lid's mean colour (tone).
     const img = { width: 32, height: 32, data: new Uint8ClampedArray(32 * 32 * 4).fill(0) };
     const src = { width: 32, height: 32, data: new Uint8ClampedArray(32 * 32 * 4) };
     for (let y = 0; y < 32; y++)
@@ -209,12 +210,14 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
       put(1 + k, x, 12, -1 + (2 * (k + 1)) / (n + 1), 0, 8);
       put(2 + n + k, x, 20, -1 + (2 * (k + 1)) / (n + 1), 8, 0);
     }
-    const style = { eyeW: [24, 24], skinOffset: [[0, 12], [0, 12]] as Array<[number, number]>, skinGain: [[1.2, 1, 1], [1.2, 1, 1]] as Array<[number, number, number]> };
+    const style = { eyeW: [24, 24], skinOffset: [[0, 12], [0, 12]] as Array<[number, number]>, skinGain: [[1.2, 1, 1], [1.2, 1, 1]] as Array<[number, number, number]>, lash: [[0.1, 0.1, 0.1], [0.1, 0.1, 0.1]] as Array<[number, number, number]>, tone: [[(1.2 * 150) / 255, 112.5 / 255, 93.5 / 255], [(1.2 * 150) / 255, 112.5 / 255, 93.5 / 255]] as Array<[number, number, number]> };
     rasterizeLid(img, verts, style, 0, 1, [1, 1], src, [1, 1], style.skinOffset[0]!);
     const at = (x: number, y: number) => img.data[(y * 32 + x) * 4]!;
-    // Bright and dark stripes, side by side (pixel centres x + 0.5 sample texels x in the stripes).
-    expect(at(12, 17)).toBeGreaterThan(150);
-    expect(at(14, 17)).toBeLessThan(0.6 * at(12, 17));
+    // Bright and dark stripes, side by side (pixel centres x + 0.5 sample texels x in the stripes),
+    // at LID_GRAIN of the tinted stripes' difference (1.2 x 100), a little darker off the lid's middle.
+    expect(at(12, 17)).toBeGreaterThan(180);
+    expect(at(12, 17) - at(14, 17)).toBeGreaterThan(0.9 * LID_GRAIN * 120);
+    expect(at(12, 17) - at(14, 17)).toBeLessThan(1.05 * LID_GRAIN * 120);
     // Tinted: red gained 1.2 on the bright stripe, green not.
     expect(at(12, 17) / img.data[(17 * 32 + 12) * 4 + 1]!).toBeCloseTo((1.2 * 200) / 150, 1);
     expect(at(16, 2)).toBe(0);
@@ -237,8 +240,38 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
     }
   });
 
+  it("draws a shut eye's lash line in the portrait's own lid-line colour, never lighter than a line on the lid", () => {
+    const W = Math.ceil(rig.width);
+    const H = Math.ceil(rig.height);
+    const L = rig.face.landmarks;
+    const luma = (c: readonly number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
+    for (const [line, expected] of [
+      // A painted brown lid line: kept.
+      [[90, 50, 30], [90, 50, 30]],
+      // Too light to read as a line on lid skin of luma 200: darkened to LASH_MAX_LUMA of it.
+      [[150, 150, 200], [150, 150, 200].map((c) => (c * LASH_MAX_LUMA * 200) / luma([150, 150, 200]))],
+    ] as const) {
+      // Skin of luma 200 everywhere, the upper lids' line painted just above their landmarks.
+      const img = { width: W, height: H, data: new Uint8ClampedArray(W * H * 4) };
+      for (let i = 0; i < W * H; i++) img.data.set([200, 200, 200, 255], i * 4);
+      for (const e of EYES) {
+        const w = Math.hypot(L[e.cornerB * 3]! - L[e.cornerA * 3]!, L[e.cornerB * 3 + 1]! - L[e.cornerA * 3 + 1]!);
+        for (const i of e.upper) {
+          const cx = L[i * 3]!, cy = L[i * 3 + 1]! - 0.035 * w, r = 0.07 * w;
+          for (let y = Math.floor(cy - r); y <= cy + r; y++)
+            for (let x = Math.floor(cx - r); x <= cx + r; x++) if (Math.hypot(x - cx, y - cy) <= r) img.data.set([...line, 255], (y * W + x) * 4);
+        }
+      }
+      const style = lidStyle(rig, img, 1, 1);
+      for (let eye = 0; eye < EYES.length; eye++) {
+        const lash = style.lash[eye]!.map((c) => c * 255);
+        lash.forEach((c, k) => expect(Math.abs(c - expected[k]!)).toBeLessThan(8));
+      }
+    }
+  });
+
   it('the closed lid shows the skin under the eye where it lies in the source, wherever the head carries the eye', () => {
-    const style = { eyeW: [24, 24], skinOffset: [[1, 12], [-2, 13]] as Array<[number, number]>, skinGain: [[1, 1, 1], [1, 1, 1]] as Array<[number, number, number]> };
+    const style = { eyeW: [24, 24], skinOffset: [[1, 12], [-2, 13]] as Array<[number, number]>, skinGain: [[1, 1, 1], [1, 1, 1]] as Array<[number, number, number]>, lash: [[0.1, 0.1, 0.1], [0.1, 0.1, 0.1]] as Array<[number, number, number]>, tone: [[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]] as Array<[number, number, number]> };
     const shut = { eyeBlinkLeft: 1, eyeBlinkRight: 1 };
     const centre = (p: ArrayLike<number>, eye: number): [number, number] => {
       const { cornerA: a, cornerB: b } = EYES[eye]!;
