@@ -155,6 +155,11 @@ describe.each(Object.entries(FACES))('rig for %s', (_name, { face, w, h }) => {
     // Corners move up (towards the forehead) relative to the lip centre line.
     for (const c of [MOUTH_CORNER_LEFT, MOUTH_CORNER_RIGHT]) expect(smile[c * 2 + 1]!).toBeLessThan(rig.rest[c * 2 + 1]!);
     expect(countFlippedTriangles(rig, smile)).toBe(0);
+    // The nose stays where it is (a lifted nose read as a nod): its tip, base and wings move less
+    // than a twentieth of the corners' travel.
+    const moved = (i: number) => Math.hypot(smile[i * 2]! - rig.rest[i * 2]!, smile[i * 2 + 1]! - rig.rest[i * 2 + 1]!);
+    const corners = (moved(MOUTH_CORNER_LEFT) + moved(MOUTH_CORNER_RIGHT)) / 2;
+    for (const n of [1, 2, 98, 327]) expect(moved(n)).toBeLessThan(0.05 * corners);
   });
 
   it('sways the head in 3D: yaw moves the nose tip more than the face edge', () => {
