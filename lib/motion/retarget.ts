@@ -51,6 +51,49 @@ export interface RetargetOptions {
   neutralWindowS?: number;
   /** Per-expression smallest span that maps onto the rig's full range (defaults: EXPRESSION_SPANS). */
   spans?: Partial<Record<ExpressionName, number>>;
+  /**
+   * How this portrait's re-detected score of an expression rises with the rig's value (measured by
+   * lib/pipeline/calibrate.ts). Where given, the driver's calibrated value is taken as a share of
+   * the portrait's own highest reading and the rig value that reads so much is used (readResponse).
+   */
+  responses?: Partial<Record<ExpressionName, ExpressionResponse>>;
+}
+
+/** A portrait's re-detected score (increase over its rest) at rig values `at` (ascending, from 0 to 1). */
+export interface ExpressionResponse {
+  at: number[];
+  reads: number[];
+}
+
+/** Below this highest reading the portrait does not show the expression to the detector at all: the map stays linear. */
+const MIN_RESPONSE = 0.05;
+/** Driver values under RESPONSE_FLOOR fade to 0 (a response with a dead zone would turn the driver's noise into half smiles). */
+const RESPONSE_FLOOR: readonly [number, number] = [0.05, 0.2];
+
+/**
+ * The rig value for a driver's calibrated value `x` (0-1) on a portrait with this response: the
+ * value whose reading is `x` of the portrait's highest (readings taken as their running maximum,
+ * linear between the measured points), faded in over RESPONSE_FLOOR.
+ */
+export function readResponse(r: ExpressionResponse, x: number): number {
+  const n = Math.min(r.at.length, r.reads.length);
+  const reads: number[] = [];
+  for (let i = 0; i < n; i++) reads.push(Math.max(reads[i - 1] ?? 0, r.reads[i]!));
+  const top = reads[n - 1] ?? 0;
+  if (!(top > MIN_RESPONSE) || x <= 0) return Math.max(0, x);
+  const target = Math.min(1, x) * top;
+  let v = r.at[n - 1]!;
+  for (let i = 1; i < n; i++) {
+    if (reads[i]! >= target) {
+      const lo = reads[i - 1]!;
+      const u = reads[i]! > lo ? (target - lo) / (reads[i]! - lo) : 0;
+      v = r.at[i - 1]! + Math.max(0, Math.min(1, u)) * (r.at[i]! - r.at[i - 1]!);
+      break;
+    }
+  }
+  const [f0, f1] = RESPONSE_FLOOR;
+  const t = Math.min(1, Math.max(0, (x - f0) / (f1 - f0)));
+  return v * t * t * (3 - 2 * t);
 }
 
 /**
@@ -274,7 +317,8 @@ export function retarget(track: DriverTrack, opts: RetargetOptions = {}): Driven
     const sm = smooth(bridge(ex[name]!), se);
     const span = Math.max(spans[name] ?? DEFAULT_SPAN, percentile(sm, 0.98));
     const peak = EXPRESSION_PEAKS[name] ?? 1;
-    const rigValue = RIG_VALUE[name] ?? ((x: number) => x);
+    const response = opts.responses?.[name];
+    const rigValue = response ? (x: number) => readResponse(response, x) : (RIG_VALUE[name] ?? ((x: number) => x));
     const v = sm.map((x) => rigValue(Math.min(1, Math.max(0, (x / span) * peak * k))));
     if (v.some((x) => x > 1e-4)) E[name] = v;
   }

@@ -8,6 +8,7 @@ import type { Stage } from '../messages/protocol';
 import { createPerformance } from '../motion';
 import type { Performance } from '../motion/curves';
 import { retarget } from '../motion/retarget';
+import { measureSmileResponse } from './calibrate';
 import type { FaceTracker } from '../face/track';
 import { getDriver, type DriverRecord } from '../store/drivers';
 import { planDriverAudio } from '../video/audio';
@@ -80,6 +81,8 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   if (isFaceTooSmall(face)) throw new SfumatoError('face-too-small');
 
   // Motion: a preset, or the movement of a driving video's face relative to its neutral frame.
+  const { width, height } = clipSize(src.bitmap.width, src.bitmap.height);
+  const rig = buildRig(face, src.bitmap.width, src.bitmap.height, await sourceSample(src.bitmap));
   let performance_: Performance;
   let driven: { rec: DriverRecord; thumbnailJpeg: Uint8Array; hasAudio: boolean; startS: number; msPerFrame: number; coverage: number } | null = null;
   if (input.motion.driver) {
@@ -88,7 +91,9 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
     if (!deps.faceTracker) throw new SfumatoError('internal', 'no face tracker in this document');
     const tracker = await deps.faceTracker();
     const tracked = await tracker.track(rec.video, { fps: CLIP_FPS, onProgress: (f) => deps.onProgress('faces', f) });
-    const perf = retarget(tracked, { intensity: input.motion.intensity });
+    // The driver's smile is taken on this portrait's own smile scale; without it, linearly.
+    const smile = await measureSmileResponse(src.bitmap, rig, face, finder, width, height).catch(() => null);
+    const perf = retarget(tracked, { intensity: input.motion.intensity, responses: smile ? { mouthSmileLeft: smile, mouthSmileRight: smile } : undefined });
     performance_ = perf;
     driven = { rec, thumbnailJpeg: tracked.thumbnailJpeg, hasAudio: tracked.hasAudio, startS: tracked.startS, msPerFrame: tracked.msPerFrame, coverage: perf.coverage };
   } else {
@@ -97,11 +102,9 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   const tTrack = now();
 
   deps.onProgress('animating', 0);
-  const { width, height } = clipSize(src.bitmap.width, src.bitmap.height);
   const scale = width / src.bitmap.width;
   const faceOut = { x: face.box.x * scale, y: face.box.y * scale, w: face.box.w * scale, h: face.box.h * scale };
   const { layer } = await renderLabelLayer(width, height, faceOut, await getLabelOptions());
-  const rig = buildRig(face, src.bitmap.width, src.bitmap.height, await sourceSample(src.bitmap));
   // The clip's identifier is known before its first frame: the watermark in every frame carries it.
   const clipId = newClipId();
   const watermark = clipIdToPayload(clipId);

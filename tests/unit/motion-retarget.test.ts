@@ -3,7 +3,7 @@ import { headAnglesOf } from '../../lib/face/head-pose';
 import { anglesOf } from '../quality/channels';
 import { MAX_PITCH, MAX_SHIFT, MAX_YAW } from '../../lib/motion/curves';
 import { jawTravel } from '../../lib/render/pose';
-import { EXPRESSION_PEAKS, bridge, chooseNeutral, retarget, smooth, type DriverFace, type DriverSample } from '../../lib/motion/retarget';
+import { EXPRESSION_PEAKS, bridge, chooseNeutral, readResponse, retarget, smooth, type DriverFace, type DriverSample } from '../../lib/motion/retarget';
 
 const DEG = Math.PI / 180;
 
@@ -155,6 +155,31 @@ describe('retarget', () => {
     expect(jawTravel(high)).toBeCloseTo(EXPRESSION_PEAKS.jawOpen!, 6);
     expect(jawTravel(low) / jawTravel(high)).toBeCloseTo(0.25, 6);
     expect(low).toBeLessThan(0.25 * high); // the concave scale: a quarter of the travel is under a quarter of jawOpen
+  });
+
+  it("takes the driver's smile on the portrait's own smile scale, where it was measured", () => {
+    // Vigée Le Brun's kind of response: nothing reads until the corners have travelled half way.
+    const deadZone = { at: [0, 0.25, 0.5, 0.75, 1], reads: [0, 0, 0.01, 0.09, 0.2] };
+    // Half of the portrait's broadest reading (0.1) lies between 0.75 (0.09) and 1 (0.2).
+    expect(readResponse(deadZone, 0.5)).toBeCloseTo(0.75 + 0.25 * (0.01 / 0.11), 6);
+    expect(readResponse(deadZone, 1)).toBe(1);
+    // The driver's noise does not become a half smile: small values fade to nothing.
+    expect(readResponse(deadZone, 0.03)).toBe(0);
+    expect(readResponse(deadZone, 0.1)).toBeLessThan(0.3);
+    // A portrait that reads its smile in proportion keeps the driver's value.
+    expect(readResponse({ at: [0, 0.5, 1], reads: [0, 0.4, 0.8] }, 0.5)).toBeCloseTo(0.5, 6);
+    // A reading that dips is taken as its running maximum; one that never reads stays linear.
+    expect(readResponse({ at: [0, 0.5, 1], reads: [0, 0.3, 0.25] }, 0.6)).toBeLessThan(0.5);
+    expect(readResponse({ at: [0, 0.5, 1], reads: [0, 0.01, 0.02] }, 0.4)).toBe(0.4);
+
+    // Through retarget: a driver smiling lightly, then broadly.
+    const fs = Array.from({ length: 40 }, (_, i) => face({ blend: { mouthSmileLeft: i < 10 ? 0 : i < 25 ? 0.15 : 0.3, mouthSmileRight: i < 10 ? 0 : i < 25 ? 0.15 : 0.3 } }));
+    const plain = retarget(track(fs), { exprSmoothFrames: 0 });
+    const scaled = retarget(track(fs), { exprSmoothFrames: 0, responses: { mouthSmileLeft: deadZone, mouthSmileRight: deadZone } });
+    expect(plain.frames[15]!.expressions.mouthSmileLeft).toBeCloseTo(0.5, 6);
+    expect(scaled.frames[15]!.expressions.mouthSmileLeft).toBeCloseTo(readResponse(deadZone, 0.5), 6);
+    expect(scaled.frames[30]!.expressions.mouthSmileRight).toBeCloseTo(1, 6);
+    expect(scaled.frames[5]!.expressions.mouthSmileLeft ?? 0).toBe(0);
   });
 
   it('keeps head angles within the engine\'s limits by scaling the curve, shape kept', () => {

@@ -1,0 +1,70 @@
+// How far this portrait must smile before the face model reads a smile. A driven portrait borrows
+// the driver's blendshape scores, which MediaPipe gives on a scale with a dead zone that differs
+// from face to face: Vigée Le Brun's smile reads 0.00 until the corners have travelled most of the
+// way, Lincoln's reads 0.8 at a full smile. So the rig is posed at a few smiles, each frame is drawn
+// and the face found in it again, and retarget maps the driver's smile onto the value that reads
+// the same share of this portrait's own broadest smile (readResponse).
+import type { FaceFinder } from '../face';
+import type { Box, Face } from '../face/types';
+import type { ExpressionResponse } from '../motion/retarget';
+import { createRenderer, poseRig } from '../render';
+import type { PoseParams, Rig } from '../render/types';
+
+/** The smiles measured (rig values, both corners). */
+export const SMILE_STEPS = [0, 0.25, 0.5, 0.75, 1];
+
+const smileOf = (f: Face) => ((f.blendshapes.mouthSmileLeft ?? 0) + (f.blendshapes.mouthSmileRight ?? 0)) / 2;
+
+/**
+ * The portrait's smile response: its re-detected smile (over its rest) at each of SMILE_STEPS,
+ * drawn at `outWidth` x `outHeight` and analysed in a square around the face. null when the face
+ * is not found again in every frame (the driver's smile is then transferred linearly).
+ */
+export async function measureSmileResponse(
+  source: ImageBitmap,
+  rig: Rig,
+  face: Face,
+  finder: FaceFinder,
+  outWidth: number,
+  outHeight: number,
+): Promise<ExpressionResponse | null> {
+  const renderer = await createRenderer({ source, rig, outWidth, outHeight });
+  try {
+    const crop = squareAround(face.box, outWidth / rig.width, outWidth, outHeight);
+    const positions = new Float32Array(rig.rest.length);
+    const reads: number[] = [];
+    for (const v of SMILE_STEPS) {
+      const pose: PoseParams = { yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: { mouthSmileLeft: v, mouthSmileRight: v } };
+      poseRig(rig, pose, positions);
+      await renderer.render(positions, pose);
+      const bitmap = await createImageBitmap(renderer.canvas, crop.x, crop.y, crop.side, crop.side);
+      try {
+        const found = await finder.find(bitmap);
+        // The face nearest the crop's centre.
+        const c = crop.side / 2;
+        const near = found.sort((a, b) => dist(a.box, c) - dist(b.box, c))[0];
+        if (!near) return null;
+        reads.push(smileOf(near));
+      } finally {
+        bitmap.close();
+      }
+    }
+    return { at: [...SMILE_STEPS], reads: reads.map((r) => Math.max(0, r - reads[0]!)) };
+  } finally {
+    renderer.destroy();
+  }
+}
+
+function dist(b: Box, c: number): number {
+  return Math.hypot(b.x + b.w / 2 - c, b.y + b.h / 2 - c);
+}
+
+/** A square of twice the face box's larger side around its centre (output px), kept inside the frame. */
+function squareAround(box: Box, scale: number, w: number, h: number): { x: number; y: number; side: number } {
+  const side = Math.max(16, Math.min(w, h, Math.round(2 * Math.max(box.w, box.h) * scale)));
+  const cx = (box.x + box.w / 2) * scale;
+  const cy = (box.y + box.h / 2) * scale;
+  const x = Math.round(Math.min(w - side, Math.max(0, cx - side / 2)));
+  const y = Math.round(Math.min(h - side, Math.max(0, cy - side / 2)));
+  return { x, y, side };
+}
