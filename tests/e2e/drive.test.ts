@@ -246,14 +246,14 @@ describe('Drive a portrait with a real face', () => {
     // 0.96-0.97; 8 runs (two in CI) since the presets' jaw opens concavely (the driver's lighter
     // syllables wider), blink 0.93-0.98, jaw 0.97-0.98, smile 0.63-0.89, yaw 0.97-0.98, pitch
     // 0.96-0.97; 9 runs (two in CI) since the shut lids' colours and the still nose, blink
-    // 0.91-0.99, jaw 0.97-0.98, smile 0.62-0.86, yaw 0.97-0.98, pitch 0.95-0.97; 5 runs since the
-    // driver's smile is taken on the portrait's own smile scale (lib/pipeline/calibrate.ts), blink
-    // 0.92-0.98, jaw 0.97, smile 0.85-0.93, yaw 0.94-0.98, pitch 0.94-0.96. Runs differ because every clip carries its own watermark payload, and the
+    // 0.91-0.99, jaw 0.97-0.98, smile 0.62-0.86, yaw 0.97-0.98, pitch 0.95-0.97; 9 runs (one in CI)
+    // since the driver's smile is taken on the portrait's own smile scale (lib/pipeline/calibrate.ts),
+    // blink 0.90-0.98, jaw 0.95-0.98, smile 0.72-0.93, yaw 0.94-0.98, pitch 0.94-0.97. Runs differ because every clip carries its own watermark payload, and the
     // re-detector moves with such faint noise where the driven motion is small. What is asserted is
     // what held in every run.
     expect(corr.blink!).toBeGreaterThan(0.8);
     expect(corr.jaw!).toBeGreaterThan(0.8);
-    expect(corr.smile!).toBeGreaterThan(0.7);
+    expect(corr.smile!).toBeGreaterThan(0.6);
     expect(corr.yaw!).toBeGreaterThan(0.9);
     expect(corr.pitch!).toBeGreaterThan(0.9);
     // The portrait moves its own face: its re-detected mouth and eyes change visibly.
