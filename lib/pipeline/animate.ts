@@ -8,7 +8,7 @@ import type { Stage } from '../messages/protocol';
 import { createPerformance } from '../motion';
 import type { Performance } from '../motion/curves';
 import { retarget } from '../motion/retarget';
-import { measureResponses } from './calibrate';
+import { measureSmileResponse } from './calibrate';
 import type { FaceTracker } from '../face/track';
 import { getDriver, type DriverRecord } from '../store/drivers';
 import { planDriverAudio } from '../video/audio';
@@ -91,10 +91,9 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
     if (!deps.faceTracker) throw new SfumatoError('internal', 'no face tracker in this document');
     const tracker = await deps.faceTracker();
     const tracked = await tracker.track(rec.video, { fps: CLIP_FPS, onProgress: (f) => deps.onProgress('faces', f) });
-    // The driver's smile and jaw are taken on this portrait's own scales; without them, as they come.
-    const r = await measureResponses(src.bitmap, rig, face, finder, width, height).catch(() => ({ smile: null, jaw: null }));
-    const responses = { ...(r.smile ? { mouthSmileLeft: r.smile, mouthSmileRight: r.smile } : {}), ...(r.jaw ? { jawOpen: r.jaw } : {}) };
-    const perf = retarget(tracked, { intensity: input.motion.intensity, responses });
+    // The driver's smile is taken on this portrait's own smile scale; without it, linearly.
+    const smile = await measureSmileResponse(src.bitmap, rig, face, finder, width, height).catch(() => null);
+    const perf = retarget(tracked, { intensity: input.motion.intensity, responses: smile ? { mouthSmileLeft: smile, mouthSmileRight: smile } : undefined });
     performance_ = perf;
     driven = { rec, thumbnailJpeg: tracked.thumbnailJpeg, hasAudio: tracked.hasAudio, startS: tracked.startS, msPerFrame: tracked.msPerFrame, coverage: perf.coverage };
   } else {
