@@ -4,7 +4,7 @@
 // way, Lincoln's reads 0.8 at a full smile. So the rig is posed at a few smiles, each frame is drawn
 // and the face found in it again, and retarget maps the driver's smile onto the value that reads
 // the same share of this portrait's own broadest smile (readResponse).
-import type { FaceFinder } from '../face';
+import { refineTile, type FaceFinder } from '../face';
 import type { Box, Face } from '../face/types';
 import type { ExpressionResponse } from '../motion/retarget';
 import { createRenderer, poseRig } from '../render';
@@ -30,18 +30,20 @@ export async function measureSmileResponse(
 ): Promise<ExpressionResponse | null> {
   const renderer = await createRenderer({ source, rig, outWidth, outHeight });
   try {
-    const crop = squareAround(face.box, outWidth / rig.width, outWidth, outHeight);
+    // A square of twice the face box around it (output px), kept inside the frame.
+    const k = outWidth / rig.width;
+    const crop = refineTile({ x: face.box.x * k, y: face.box.y * k, w: face.box.w * k, h: face.box.h * k }, outWidth, outHeight, { faceFraction: 0.5 });
     const positions = new Float32Array(rig.rest.length);
     const reads: number[] = [];
     for (const v of SMILE_STEPS) {
       const pose: PoseParams = { yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expressions: { mouthSmileLeft: v, mouthSmileRight: v } };
       poseRig(rig, pose, positions);
       await renderer.render(positions, pose);
-      const bitmap = await createImageBitmap(renderer.canvas, crop.x, crop.y, crop.side, crop.side);
+      const bitmap = await createImageBitmap(renderer.canvas, crop.x, crop.y, crop.w, crop.h);
       try {
         const found = await finder.find(bitmap);
         // The face nearest the crop's centre.
-        const c = crop.side / 2;
+        const c = crop.w / 2;
         const near = found.sort((a, b) => dist(a.box, c) - dist(b.box, c))[0];
         if (!near) return null;
         reads.push(smileOf(near));
@@ -57,14 +59,4 @@ export async function measureSmileResponse(
 
 function dist(b: Box, c: number): number {
   return Math.hypot(b.x + b.w / 2 - c, b.y + b.h / 2 - c);
-}
-
-/** A square of twice the face box's larger side around its centre (output px), kept inside the frame. */
-function squareAround(box: Box, scale: number, w: number, h: number): { x: number; y: number; side: number } {
-  const side = Math.max(16, Math.min(w, h, Math.round(2 * Math.max(box.w, box.h) * scale)));
-  const cx = (box.x + box.w / 2) * scale;
-  const cy = (box.y + box.h / 2) * scale;
-  const x = Math.round(Math.min(w - side, Math.max(0, cx - side / 2)));
-  const y = Math.round(Math.min(h - side, Math.max(0, cy - side / 2)));
-  return { x, y, side };
 }

@@ -181,7 +181,7 @@ export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: numbe
   EYES.forEach((e, eye) => {
     const { width: w, vx: dx, vy: dy } = eyeAxes(L, e);
     const r = Math.max(1, 0.05 * w * scaleX);
-    const at = (i: number, down: number) => sampleMean(img, (L[i * 3]! + down * w * dx) * scaleX, (L[i * 3 + 1]! + down * w * dy) * scaleY, r);
+    const at = (i: number, down: number, radius = r) => sampleMean(img, (L[i * 3]! + down * w * dx) * scaleX, (L[i * 3 + 1]! + down * w * dy) * scaleY, radius);
     const samples: Array<[number, number, number]> = [];
     for (const i of e.upper.slice(1, -1)) for (const up of LID_SAMPLE_HEIGHTS) samples.push(at(i, -up));
     for (const i of e.lower.slice(1, -1)) for (const down of LID_UNDER_SAMPLE_DEPTHS) samples.push(at(i, down));
@@ -211,7 +211,7 @@ export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: numbe
     const line: Array<[number, number, number]> = [];
     const rLine = Math.max(0.5, 0.025 * w * scaleX);
     for (const i of e.upper.slice(1, -1))
-      for (const up of LASH_SAMPLE_HEIGHTS) line.push(sampleMean(img, (L[i * 3]! - up * w * dx) * scaleX, (L[i * 3 + 1]! - up * w * dy) * scaleY, rLine));
+      for (const up of LASH_SAMPLE_HEIGHTS) line.push(at(i, -up, rLine));
     line.sort((a, b) => luma(a) - luma(b));
     const dark = line.slice(0, Math.max(1, Math.ceil(line.length / 2)));
     const lash: [number, number, number] = [0, 0, 0];
