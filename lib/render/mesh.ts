@@ -1,9 +1,9 @@
 import Delaunator from 'delaunator';
 import { LANDMARK_COUNT, type Face } from '../face/types';
 import type { Rig } from './types';
-import { rawExpressionOffsets } from './pose';
+import { coverSeamPoints, rawExpressionOffsets } from './pose';
 import { mouthCover, type FaceImage } from './mouth-cover';
-import { CHEEK_EXTREME_LEFT, CHEEK_EXTREME_RIGHT, CHIN, FACE_OVAL, FOREHEAD_TOP, LEFT_EYE, RIGHT_EYE } from './landmarks';
+import { CHEEK_EXTREME_LEFT, CHEEK_EXTREME_RIGHT, CHIN, FACE_OVAL, FOREHEAD_TOP, INNER_LIP_UPPER, LEFT_EYE, RIGHT_EYE } from './landmarks';
 
 /**
  * Rings around the head, as scale factors of the face oval about its centre, and how strongly
@@ -203,6 +203,21 @@ export function buildRig(face: Face, width: number, height: number, image?: Face
     zs.push(0);
     ws.push(0);
   }
+  // A mouth hidden by hair opens at the hair's lower edge: two rows of vertices just either side
+  // of it, which the jaw pulls apart and the mouth cavity fills (coverSeamPoints).
+  let mouthSeam: Uint32Array | undefined;
+  if (cover > 0) {
+    const seam = coverSeamPoints(face, cover, INNER_LIP_UPPER.length);
+    mouthSeam = new Uint32Array(seam.length / 2);
+    for (let k = 0; k < mouthSeam.length; k++) {
+      const x = seam[k * 2]!, y = seam[k * 2 + 1]!;
+      mouthSeam[k] = xs.length;
+      xs.push(x);
+      ys.push(y);
+      zs.push(zs[nearestLandmark(xs, ys, x, y)]!);
+      ws.push(1);
+    }
+  }
   const n = xs.length;
   // The iris landmarks are left out of the triangulation: they are posed as points carried by the
   // triangle they lie in (pose.ts), since the iris is drawn as a disc that gaze moves (eyes.ts). As
@@ -243,8 +258,24 @@ export function buildRig(face: Face, width: number, height: number, image?: Face
     indices: Uint32Array.from(out),
     face,
     mouthCover: cover,
+    ...(mouthSeam ? { mouthSeam } : {}),
     layout: { landmarkCount: LANDMARK_COUNT, ringStart, borderStart, vertexCount: n },
   };
+}
+
+/** The landmark nearest (x, y) in the image plane (vertex i = landmark i). */
+function nearestLandmark(xs: readonly number[], ys: readonly number[], x: number, y: number): number {
+  let best = 0;
+  let bestD = Infinity;
+  for (let i = 0; i < LANDMARK_COUNT; i++) {
+    if (isIris(i)) continue;
+    const d = (xs[i]! - x) ** 2 + (ys[i]! - y) ** 2;
+    if (d < bestD) {
+      bestD = d;
+      best = i;
+    }
+  }
+  return best;
 }
 
 /** Signed area (x2) of triangle t for the given positions. Positive = same orientation as at rest. */

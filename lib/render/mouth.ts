@@ -38,20 +38,44 @@ export const CAVITY_TRIANGLES: Uint16Array = stripTriangles(NU);
 export interface MouthStyle {
   lip: [number, number, number];
   skin: [number, number, number];
+  /**
+   * Tint of the tongue over the lip colour: the lips' own hue against the skin's, once more (red in
+   * a painting with red lips, the picture's own tone in a grey or sepia photograph).
+   */
+  tongue: [number, number, number];
   /** Mouth width (outer corners) in source px. */
   mouthW: number;
+  /**
+   * 1 where hair hides the lips (mouth-cover.ts): the cavity's top fades in under the hair's edge
+   * over HAIR_FEATHER mouth widths, and the upper teeth lie in the hair's shadow. Else 0.
+   */
+  hair: number;
 }
 
-/** Opening (source px) along the face's down axis between paired inner-lip landmarks, per column. */
-function columnOpenings(pos: ArrayLike<number>, downX: number, downY: number, out: Float64Array): void {
+/** The tongue tint's luma (a tongue is darker than the lips), and the bounds of each channel. */
+const TONGUE_LUMA = 0.72;
+const TONGUE_TINT_RANGE: readonly [number, number] = [0.4, 1.2];
+/** Under hair: the depth (mouth widths) over which the cavity fades in below the hair's edge. */
+export const HAIR_FEATHER = 0.08;
+/** Under hair: the upper teeth's height and brightness, as fractions of the open mouth's. */
+export const HAIR_TEETH = 0;
+
+/** The cavity's vertices (CAVITY_LANDMARKS' layout): the inner lips, or the cut under hair that hides them. */
+const cavityVertices = (rig: Rig): ArrayLike<number> => rig.mouthSeam ?? CAVITY_LANDMARKS;
+const upperAt = (ids: ArrayLike<number>, k: number) => ids[1 + k]!;
+const lowerAt = (ids: ArrayLike<number>, k: number) => ids[2 + NU + k]!;
+
+/** Opening (source px) along the face's down axis between the paired upper and lower vertices, per column. */
+function columnOpenings(ids: ArrayLike<number>, pos: ArrayLike<number>, downX: number, downY: number, out: Float64Array): void {
   for (let k = 0; k < NU; k++) {
-    const a = INNER_LIP_UPPER[k]!;
-    const b = INNER_LIP_LOWER[k]!;
+    const a = upperAt(ids, k);
+    const b = lowerAt(ids, k);
     out[k] = (pos[b * 2]! - pos[a * 2]!) * downX + (pos[b * 2 + 1]! - pos[a * 2 + 1]!) * downY;
   }
 }
 
 interface CavityCache {
+  ids: ArrayLike<number>;
   downX: number;
   downY: number;
   mouthW: number;
@@ -71,8 +95,9 @@ function cavityCache(rig: Rig): CavityCache {
   fx /= mouthW;
   fy /= mouthW;
   const restOpen = new Float64Array(NU);
-  columnOpenings(rig.rest, -fy, fx, restOpen);
-  c = { downX: -fy, downY: fx, mouthW, restOpen, open: new Float64Array(NU) };
+  const ids = cavityVertices(rig);
+  columnOpenings(ids, rig.rest, -fy, fx, restOpen);
+  c = { ids, downX: -fy, downY: fx, mouthW, restOpen, open: new Float64Array(NU) };
   caches.set(rig, c);
   return c;
 }
@@ -84,7 +109,8 @@ function cavityCache(rig: Rig): CavityCache {
  */
 export function mouthCavity(rig: Rig, positions: ArrayLike<number>, out: Float32Array): number {
   const c = cavityCache(rig);
-  columnOpenings(positions, c.downX, c.downY, c.open);
+  const ids = c.ids;
+  columnOpenings(ids, positions, c.downX, c.downY, c.open);
   // The rig decides which side of the seam a landmark is on by where it lies, not by its name
   // (pose.ts applyJaw): where the detector put the inner lips crossed, the "upper" landmark drops
   // with the jaw. So each column's top and bottom are taken from where they are now.
@@ -99,14 +125,14 @@ export function mouthCavity(rig: Rig, positions: ArrayLike<number>, out: Float32
     out[o + 3] = dUp;
     out[o + 4] = dLo;
   };
-  put(0, INNER_CORNER_RIGHT, -1, 0, 0);
-  put(1 + NU, INNER_CORNER_LEFT, 1, 0, 0);
+  put(0, ids[0]!, -1, 0, 0);
+  put(1 + NU, ids[1 + NU]!, 1, 0, 0);
   for (let k = 0; k < NU; k++) {
     const u = -1 + (2 * (k + 1)) / (NU + 1);
     const crossed = c.open[k]! < 0;
     const h = Math.abs(c.open[k]!);
-    put(1 + k, crossed ? INNER_LIP_LOWER[k]! : INNER_LIP_UPPER[k]!, u, 0, h);
-    put(2 + NU + k, crossed ? INNER_LIP_UPPER[k]! : INNER_LIP_LOWER[k]!, u, h, 0);
+    put(1 + k, crossed ? lowerAt(ids, k) : upperAt(ids, k), u, 0, h);
+    put(2 + NU + k, crossed ? upperAt(ids, k) : lowerAt(ids, k), u, h, 0);
   }
   return alpha;
 }
@@ -155,7 +181,14 @@ export function mouthStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: num
     const m = sampleMean(img, L[i * 3]! * scaleX, L[i * 3 + 1]! * scaleY, 2 * r);
     for (let k = 0; k < 3; k++) skinAcc[k]! += m[k]! / 2;
   }
-  return { lip: [acc[0]!, acc[1]!, acc[2]!], skin: [skinAcc[0]!, skinAcc[1]!, skinAcc[2]!], mouthW };
+  const skin: [number, number, number] = [skinAcc[0]!, skinAcc[1]!, skinAcc[2]!];
+  // The tongue is as much redder than the lips as the lips are than the skin: a photograph's grey
+  // or sepia mouth gets a tongue of its own tone, not a red one.
+  const lip: [number, number, number] = [acc[0]!, acc[1]!, acc[2]!];
+  const ratio = lip.map((c, k) => c / Math.max(0.02, skin[k]!));
+  const k = TONGUE_LUMA / Math.max(1e-3, 0.299 * ratio[0]! + 0.587 * ratio[1]! + 0.114 * ratio[2]!);
+  const tongue = ratio.map((r) => Math.min(TONGUE_TINT_RANGE[1], Math.max(TONGUE_TINT_RANGE[0], r * k))) as [number, number, number];
+  return { lip, skin, tongue, mouthW, hair: rig.mouthSeam ? 1 : 0 };
 }
 
 /**
@@ -175,15 +208,16 @@ export function shadeCavity(u: number, dUp: number, dLo: number, s: MouthStyle, 
   const tH = Math.min(0.4 * colH, 0.09 * s.mouthW) * (1 - 0.6 * side);
   const tongue = tH > 0 ? clamp01((tH - dLo) * px + 0.5) : 0;
   const tShade = 0.5 * (1 - 0.5 * side) * (0.75 + 0.25 * clamp01(tH > 0 ? (tH - dLo) / tH : 0));
-  r += (s.lip[0] * 0.95 * tShade - r) * tongue;
-  g += (s.lip[1] * 0.6 * tShade - g) * tongue;
-  b += (s.lip[2] * 0.62 * tShade - b) * tongue;
+  r += (s.lip[0] * s.tongue[0] * tShade - r) * tongue;
+  g += (s.lip[1] * s.tongue[1] * tShade - g) * tongue;
+  b += (s.lip[2] * s.tongue[2] * tShade - b) * tongue;
   // Upper teeth: a band hanging from the upper lip, as bright as the skin, greying to the sides,
   // with faint gaps between teeth and the lip's shadow along the top.
-  const teethH = Math.min(0.065 * s.mouthW, 0.5 * colH) * (1 - 0.45 * side);
+  const underHair = 1 - (1 - HAIR_TEETH) * s.hair;
+  const teethH = Math.min(0.065 * s.mouthW, 0.5 * colH) * (1 - 0.45 * side) * underHair;
   const teeth = teethH > 0 ? clamp01((teethH - dUp) * px + 0.5) : 0;
   const skinL = Math.max(0.05, luma(s.skin));
-  const bright = Math.min(0.9, 0.12 + 0.75 * skinL) * (1 - 0.6 * side);
+  const bright = Math.min(0.9, 0.12 + 0.75 * skinL) * (1 - 0.6 * side) * underHair;
   const f = u / 0.17 + 0.5;
   const gapD = Math.abs(f - Math.floor(f) - 0.5);
   const gap = 1 - 0.12 * (1 - smoothstep(0.03, 0.16, gapD));
@@ -193,7 +227,9 @@ export function shadeCavity(u: number, dUp: number, dLo: number, s: MouthStyle, 
   r += (tw * (0.5 * 1.0 + 0.5 * Math.min(1.6, s.skin[0] / skinL)) - r) * teeth;
   g += (tw * (0.5 * 0.97 + 0.5 * Math.min(1.6, s.skin[1] / skinL)) - g) * teeth;
   b += (tw * (0.5 * 0.88 + 0.5 * Math.min(1.6, s.skin[2] / skinL)) - b) * teeth;
-  const edge = clamp01(Math.min(dUp, dLo) * px);
+  // The top edge is the upper lip's (one pixel of anti-aliasing) or, under hair, a fade.
+  const top = s.hair > 0 ? smoothstep(0, HAIR_FEATHER * s.mouthW, dUp) : clamp01(dUp * px);
+  const edge = Math.min(top, clamp01(dLo * px));
   return [r, g, b, edge];
 }
 

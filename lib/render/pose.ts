@@ -107,7 +107,10 @@ interface BrowFrame {
 
 const cache = new WeakMap<Rig, RigCache>();
 
-function lm(rig: Rig, i: number): [number, number] {
+/** What the mouth's frame is built from: the face's landmarks and whether hair hides the lips. */
+type MouthRig = Pick<Rig, 'face' | 'mouthCover'>;
+
+function lm(rig: MouthRig, i: number): [number, number] {
   return [rig.face.landmarks[i * 3]!, rig.face.landmarks[i * 3 + 1]!];
 }
 
@@ -167,7 +170,7 @@ function sortedPolyline(pts: Array<[number, number]>): { u: Float64Array; v: Flo
   return { u: Float64Array.from(pts.map((p) => p[0])), v: Float64Array.from(pts.map((p) => p[1])) };
 }
 
-function mouthFrame(rig: Rig, fx: number, fy: number, mouthW: number): MouthFrame {
+function mouthFrame(rig: MouthRig, fx: number, fy: number, mouthW: number): MouthFrame {
   const gx = -fy;
   const gy = fx;
   const [ax, ay] = lm(rig, INNER_LIP_UPPER[Math.floor(INNER_LIP_UPPER.length / 2)]!);
@@ -237,23 +240,55 @@ function browFrame(rig: Rig, eye: EyeFrame, b: BrowIndices): BrowFrame {
   return { eye, lineU: line.u, lineV: line.v, uInner, uMid: (uInner + uOuter) / 2, uOuter };
 }
 
+/** The face's right axis (from the outer eye corners) and the mouth width, source px. */
+function faceAxes(rig: MouthRig): { fx: number; fy: number; mouthW: number } {
+  // Subject right 33 -> subject left 263 is image-right when upright.
+  const [rx, ry] = lm(rig, RIGHT_EYE.cornerA);
+  const [lx, ly] = lm(rig, LEFT_EYE.cornerB);
+  const fl = Math.hypot(lx - rx, ly - ry) || 1;
+  const [m1x, m1y] = lm(rig, MOUTH_CORNER_RIGHT);
+  const [m2x, m2y] = lm(rig, MOUTH_CORNER_LEFT);
+  return { fx: (lx - rx) / fl, fy: (ly - ry) / fl, mouthW: Math.max(1, Math.hypot(m2x - m1x, m2y - m1y)) };
+}
+
+/** Half the gap (mouth widths) between the two rows of a cut at the hair's edge (coverSeamPoints). */
+const COVER_SEAM_GAP = 0.005;
+
+/**
+ * The cut along which a mouth hidden by hair opens (mouth-cover.ts): at the hair's lower edge, `cover`
+ * below the lip seam, between the inner mouth corners. Returned as x, y pairs (source px) in the
+ * mouth cavity's layout (mouth.ts): the right end, `n` points just above the edge (right -> left),
+ * the left end, `n` points just below it. As mesh vertices they make the edge a seam that the jaw
+ * opens (applyJaw), with the cavity drawn between the two rows: the hair stays whole above it and
+ * the lower lip and chin drop below it, as a mouth opens under a moustache.
+ */
+export function coverSeamPoints(face: Rig['face'], cover: number, n: number): Float64Array {
+  const rig: MouthRig = { face, mouthCover: cover };
+  const { fx, fy, mouthW } = faceAxes(rig);
+  const m = mouthFrame(rig, fx, fy, mouthW);
+  const gap = COVER_SEAM_GAP * mouthW;
+  const out = new Float64Array((2 * n + 2) * 2);
+  const put = (slot: number, u: number, v: number) => {
+    out[slot * 2] = m.ox + u * fx - v * fy;
+    out[slot * 2 + 1] = m.oy + u * fy + v * fx;
+  };
+  put(0, m.partC - m.partHalfW, cover);
+  put(n + 1, m.partC + m.partHalfW, cover);
+  for (let k = 0; k < n; k++) {
+    const u = m.partC + m.partHalfW * (-1 + (2 * (k + 1)) / (n + 1));
+    put(1 + k, u, cover - gap);
+    put(n + 2 + k, u, cover + gap);
+  }
+  return out;
+}
+
 function getCache(rig: Rig): RigCache {
   let c = cache.get(rig);
   if (c) return c;
   const head = headFrame(rig.face);
   const left = eyeFrame(rig, LEFT_EYE);
   const right = eyeFrame(rig, RIGHT_EYE);
-  // Face axes from the outer eye corners (subject right 33 -> subject left 263 is image-right when upright).
-  const [rx, ry] = lm(rig, RIGHT_EYE.cornerA);
-  const [lx, ly] = lm(rig, LEFT_EYE.cornerB);
-  let fx = lx - rx;
-  let fy = ly - ry;
-  const fl = Math.hypot(fx, fy) || 1;
-  fx /= fl;
-  fy /= fl;
-  const [m1x, m1y] = lm(rig, MOUTH_CORNER_RIGHT);
-  const [m2x, m2y] = lm(rig, MOUTH_CORNER_LEFT);
-  const mouthW = Math.max(1, Math.hypot(m2x - m1x, m2y - m1y));
+  const { fx, fy, mouthW } = faceAxes(rig);
   const mouth = mouthFrame(rig, fx, fy, mouthW);
   const brows = { left: browFrame(rig, left, BROW_LEFT), right: browFrame(rig, right, BROW_RIGHT) };
   const nTri = rig.indices.length / 3;
@@ -494,6 +529,8 @@ function gaussianPush(
  * thin triangles between the inner lips stretch); outside it the drop builds up continuously from
  * the seam line towards the chin, so the cheeks stretch rather than tear. The upper lip lifts a
  * little. Per column the map along v is monotone (no folds) except across the seam, which opens.
+ * Under hair that hides the lips the seam is the hair's lower edge, cut into the mesh there
+ * (coverSeamPoints): the hair and the lips under it stay with the upper face.
  */
 function applyJaw(c: RigCache, rig: Rig, drop: number, lipOnly: number, dx: Float64Array, dy: Float64Array): void {
   if (drop <= 0 && lipOnly <= 0) return;
@@ -501,11 +538,13 @@ function applyJaw(c: RigCache, rig: Rig, drop: number, lipOnly: number, dx: Floa
   const mw = c.mouthW;
   const n = rig.rest.length / 2;
   const jawSigma = 0.8 * mw;
-  const ramp = 0.85 * m.chinV;
+  // From the seam to the chin (under hair, the seam is the hair's edge, nearer the chin).
+  const span = Math.max(1, m.chinV - m.cover);
+  const ramp = 0.85 * span;
   const neckFall = 1.0 * m.chinV;
+  // Hair over the lips hides the upper lip and the lip parting (a funnel) alike.
   const upLift = m.cover > 0 ? 0 : 0.18 * drop + 0.5 * lipOnly;
-  // Under hair the skin between its edge and the chin stretches (no tear to fill with a mouth).
-  const coverSpan = Math.max(1, m.chinV - m.cover);
+  const lipOnlyHere = m.cover > 0 ? 0 : lipOnly;
   for (let i = 0; i < n; i++) {
     const w = rig.headWeight[i]!;
     if (w === 0) continue;
@@ -521,17 +560,13 @@ function applyJaw(c: RigCache, rig: Rig, drop: number, lipOnly: number, dx: Floa
     const q = (u - m.partC) / m.partHalfW;
     const lip = q >= 1 || q <= -1 ? 0 : Math.pow(1 - q * q, 0.75);
     let d: number;
-    if (m.cover > 0) {
-      const jaw = Math.exp(-0.5 * (u / jawSigma) ** 2);
-      const fall = 1 - smooth01((v - coverSpan) / neckFall);
-      d = v > 0 ? drop * jaw * smooth01(v / coverSpan) * fall : 0;
-    } else if (v > 0) {
+    if (v > 0) {
       const jaw = Math.exp(-0.5 * (u / jawSigma) ** 2);
       const r = smooth01(v / ramp);
       const below = jaw * r + lip * (1 - r);
-      const fall = 1 - smooth01((v - m.chinV) / neckFall);
+      const fall = 1 - smooth01((v - span) / neckFall);
       const lipPart = lip * (1 - smooth01(v / (1.6 * m.lowerLipH)));
-      d = drop * below * fall + lipOnly * lipPart;
+      d = drop * below * fall + lipOnlyHere * lipPart;
     } else {
       d = -upLift * lip * (1 - smooth01(-v / (1.8 * m.upperLipH)));
     }

@@ -1,6 +1,7 @@
 /** WGSL for the WebGPU renderer. */
 import { markWhileDrawingWgsl } from '../watermark/embed-gpu';
 import { LASH_STRENGTH, LASH_WIDTH, LID_FADE, LID_FEATHER, LID_GRAIN } from './lids';
+import { HAIR_FEATHER, HAIR_TEETH } from './mouth';
 
 // Every pass that draws into the frame adds the watermark as it draws (markWhileDrawingWgsl).
 
@@ -185,8 +186,10 @@ struct Cavity {
   alpha: f32,
   // Lip colour (rgb) and mouth width (source px).
   lip: vec4f,
-  // Skin colour (rgb).
+  // Skin colour (rgb); 1 where hair hides the lips (MouthStyle.hair).
   skin: vec4f,
+  // Tongue tint (rgb).
+  tongue: vec4f,
 };
 @group(0) @binding(0) var<uniform> m: Cavity;
 ${markWhileDrawingWgsl(1)}
@@ -216,21 +219,27 @@ fn fs(i: VsOut) -> @location(0) vec4f {
     tRel = clamp((tH - dLo) / tH, 0.0, 1.0);
   }
   let tShade = 0.5 * (1.0 - 0.5 * side) * (0.75 + 0.25 * tRel);
-  c = mix(c, lip * vec3f(0.95, 0.6, 0.62) * tShade, tongue);
-  let teethH = min(0.065 * mouthW, 0.5 * colH) * (1.0 - 0.45 * side);
+  c = mix(c, lip * m.tongue.rgb * tShade, tongue);
+  let hair = m.skin.w;
+  let underHair = 1.0 - (1.0 - ${HAIR_TEETH}) * hair;
+  let teethH = min(0.065 * mouthW, 0.5 * colH) * (1.0 - 0.45 * side) * underHair;
   var teeth = 0.0;
   if (teethH > 0.0) {
     teeth = clamp((teethH - dUp) * px + 0.5, 0.0, 1.0);
   }
   let skinL = max(0.05, dot(m.skin.rgb, vec3f(0.299, 0.587, 0.114)));
-  let bright = min(0.9, 0.12 + 0.75 * skinL) * (1.0 - 0.6 * side);
+  let bright = min(0.9, 0.12 + 0.75 * skinL) * (1.0 - 0.6 * side) * underHair;
   let f = u / 0.17 + 0.5;
   let gapD = abs(f - floor(f) - 0.5);
   let gap = 1.0 - 0.12 * (1.0 - sstep(0.03, 0.16, gapD));
   let shadow = 0.55 + 0.45 * sstep(0.0, 0.5 * max(teethH, 1e-6), dUp);
   let tw = bright * gap * shadow;
   c = mix(c, tw * (0.5 * vec3f(1.0, 0.97, 0.88) + 0.5 * min(vec3f(1.6), m.skin.rgb / skinL)), teeth);
-  let edge = clamp(min(dUp, dLo) * px, 0.0, 1.0);
+  var top = clamp(dUp * px, 0.0, 1.0);
+  if (hair > 0.0) {
+    top = sstep(0.0, ${HAIR_FEATHER} * mouthW, dUp);
+  }
+  let edge = min(top, clamp(dLo * px, 0.0, 1.0));
   return wmOver(c, m.alpha * edge, i.pos.xy);
 }
 `;

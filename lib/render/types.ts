@@ -19,10 +19,14 @@ export interface Rig {
   face: Face;
   /**
    * Where hair hides the lips (mouth-cover.ts): how far below the lip seam (source px, down the
-   * face) the hair ends. The jaw then moves only what lies below it and no mouth interior opens.
-   * 0 or absent: the lips can be seen.
+   * face) the hair ends. The mouth then opens there, below the hair. 0 or absent: the lips can be seen.
    */
   mouthCover?: number;
+  /**
+   * With `mouthCover`: the vertices of the cut at the hair's edge where the mouth opens, in the
+   * mouth cavity's layout (mouth.ts CAVITY_LANDMARKS; pose.ts coverSeamPoints).
+   */
+  mouthSeam?: Uint32Array;
 }
 
 /** Parameters of one instant of a performance. Angles in radians; expression values 0-1. */

@@ -277,12 +277,13 @@ export async function createWebGpuRenderer(
   const cavVerts = new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE);
   const cavBuf = device.createBuffer({ size: cavVerts.byteLength, usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST });
   const cavIdx = indexBuffer16(device, CAVITY_TRIANGLES);
-  const cavUni = device.createBuffer({ size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   const cavUniData = new Float32Array([
     rig.width, rig.height, outWidth / rig.width, 0,
     style.lip[0], style.lip[1], style.lip[2], style.mouthW,
-    style.skin[0], style.skin[1], style.skin[2], 0,
+    style.skin[0], style.skin[1], style.skin[2], style.hair,
+    style.tongue[0], style.tongue[1], style.tongue[2], 0,
   ]);
+  const cavUni = device.createBuffer({ size: cavUniData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   const cavPipeline = stripPipeline(device, CAVITY_WGSL, format);
   const cavBind = perField((field) =>
     device.createBindGroup({ layout: cavPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: cavUni } }, ...fieldAt(1, field)] }),

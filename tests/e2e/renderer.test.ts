@@ -2,8 +2,8 @@
 // clip pipeline draws them) equal frames drawn one at a time; the watermark the GPU adds while it
 // draws equals the watermark added over the whole finished frame; frames drawn incrementally stay
 // within a tenth of a pixel's motion of frames drawn whole; and the CPU fallback draws the same
-// picture. Each case moves the part of the renderer it names (gaze, mouth, lids, an overlay
-// the moving face reaches into).
+// picture. Each case moves the part of the renderer it names (gaze, mouth, a mouth under hair,
+// lids, an overlay the moving face reaches into).
 import { chromium, type Browser } from 'playwright-core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,12 +38,16 @@ describe('WebGPU renderer', () => {
   for (const [fixture, preset, what, overlay] of [
     ['mona-lisa.jpg', 'look-around', 'gaze (the eye composite)', 'label'],
     ['descartes-frans-hals.jpg', 'talk', 'the mouth interior', 'label'],
+    ['nietzsche-1882-bw-photo.jpg', 'talk', 'a mouth opening under a moustache', 'label'],
     ['girl-with-a-pearl-earring.jpg', 'blink-glance', 'blinks and glances', 'label'],
     ['descartes-frans-hals.jpg', 'talk', 'an overlay across the moving face', 'band-over-face'],
   ] as const) {
     it(`${fixture.replace(/\.\w+$/, '')}, ${preset}: ${what}`, async () => {
       const r = await compare(fixture, preset, overlay);
       expect(r.movingFrames).toBeGreaterThanOrEqual(r.frames - 2);
+      // "Talk" opens the mouth (under Nietzsche's moustache, at the hair's edge) in most frames.
+      if (preset === 'talk') expect(r.openMouthFrames).toBeGreaterThan(r.frames / 2);
+      expect(r.mouthUnderHair).toBe(fixture.startsWith('nietzsche'));
       // Pipelined frames are the frames drawn one at a time, byte for byte.
       expect(r.drawDiffFrames).toBe(0);
       expect(r.drawMaxDiff).toBe(0);

@@ -46,28 +46,40 @@ describe('mouths hidden by hair', () => {
     expect(mouthCover(L, picture(null, [60, 45, 45]))).toBe(0);
   });
 
-  it('finds a moustache over the lips and where it ends', () => {
+  it('finds a moustache over the lips and opens the mouth at the lower lip\'s edge', () => {
     const cover = mouthCover(L, picture(hairEdge));
     expect(cover).toBeGreaterThan(0);
-    // The seam's origin is the middle of the inner lips; the hair's edge lies cover px below it.
+    // The seam's origin is the middle of the inner lips; the cut lies cover px below it, at the
+    // lower lip's bottom landmark (17), where the face model sees the hair end.
     const originY = (at(13)[1] + at(14)[1]) / 2;
-    expect(originY + cover).toBeGreaterThan(hairEdge - 0.06 * mouthW);
-    expect(originY + cover).toBeLessThan(hairEdge + 0.06 * mouthW);
+    expect(originY + cover).toBeCloseTo(lipBottom, 0);
   });
 
-  it('keeps the lips and the hair still when the jaw drops, moves the chin, opens no mouth and folds nothing', () => {
+  it('keeps the hair whole when the jaw drops: the mouth opens below it, the chin drops, nothing folds', () => {
     const covered = buildRig(face, w, h, picture(hairEdge));
     const open = buildRig(face, w, h, picture(null));
     expect(covered.mouthCover).toBeGreaterThan(0);
+    expect(covered.mouthSeam?.length).toBe(CAVITY_VERTEX_COUNT);
     expect(open.mouthCover).toBe(0);
+    expect(open.mouthSeam).toBeUndefined();
+    const cut = covered.rest[covered.mouthSeam![0]! * 2 + 1]!;
+    const cav = new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE);
     for (const jaw of [0.3, 0.6, 1]) {
       const p = poseRig(covered, { ...rest(), expressions: { jawOpen: jaw } });
       expect(countFlippedTriangles(covered, p)).toBe(0);
-      for (const i of [...INNER_LIP_UPPER, ...INNER_LIP_LOWER, 0, 17]) expect(Math.abs(p[i * 2 + 1]! - covered.rest[i * 2 + 1]!)).toBeLessThan(0.01 * mouthW);
+      // Everything above the cut (the lips under the hair, the hair) stays.
+      for (const i of [...INNER_LIP_UPPER, ...INNER_LIP_LOWER, 0]) expect(Math.abs(p[i * 2 + 1]! - covered.rest[i * 2 + 1]!)).toBeLessThan(0.01 * mouthW);
       expect(p[152 * 2 + 1]! - covered.rest[152 * 2 + 1]!).toBeGreaterThan(0.5 * jaw * 0.55 * mouthW);
-      expect(mouthCavity(covered, p, new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE))).toBe(0);
+      // The mouth opens along the cut: its top row stays at the cut, its bottom row drops.
+      expect(mouthCavity(covered, p, cav)).toBe(1);
+      const mid = 1 + Math.floor(INNER_LIP_UPPER.length / 2);
+      const lo = mid + INNER_LIP_UPPER.length + 1;
+      expect(Math.abs(cav[mid * CAVITY_STRIDE + 1]! - cut)).toBeLessThan(0.02 * mouthW);
+      expect(cav[lo * CAVITY_STRIDE + 1]! - cut).toBeGreaterThan(0.3 * jaw * 0.55 * mouthW);
     }
-    // The same face with its lips in view opens its mouth as before.
+    // At rest nothing opens.
+    expect(mouthCavity(covered, covered.rest, cav)).toBe(0);
+    // The same face with its lips in view opens its mouth between the lips, as before.
     const q = poseRig(open, { ...rest(), expressions: { jawOpen: 0.6 } });
     expect(mouthCavity(open, q, new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE))).toBe(1);
   });

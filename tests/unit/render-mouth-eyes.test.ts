@@ -7,7 +7,9 @@ import {
   CAVITY_STRIDE,
   CAVITY_TRIANGLES,
   CAVITY_VERTEX_COUNT,
+  HAIR_FEATHER,
   mouthCavity,
+  mouthStyle,
   rasterizeCavity,
   shadeCavity,
   type MouthStyle,
@@ -111,7 +113,7 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
   });
 
   it('shades the cavity dark in the middle, with light upper teeth and a reddish tongue, coloured from the lips', () => {
-    const style: MouthStyle = { lip: [0.7, 0.35, 0.3], skin: [0.85, 0.7, 0.6], mouthW };
+    const style: MouthStyle = { lip: [0.7, 0.35, 0.3], skin: [0.85, 0.7, 0.6], tongue: [0.95, 0.6, 0.62], mouthW, hair: 0 };
     const colH = 0.3 * mouthW;
     const luma = (c: number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
     const teeth = shadeCavity(0, 0.03 * mouthW, colH - 0.03 * mouthW, style, 1);
@@ -125,6 +127,43 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
     // Anti-aliased edge: zero on the lip line, full a pixel inside; darker at the corners.
     expect(shadeCavity(0, 0, colH, style, 1)[3]).toBe(0);
     expect(luma(shadeCavity(0.95, 0.5 * colH, 0.5 * colH, style, 1))).toBeLessThan(luma(middle));
+  });
+
+  it('tints the tongue red where the lips are redder than the skin, and in the picture\'s own tone in a photograph', () => {
+    // The skin everywhere and the lips (a band across the mouth) in their own colour.
+    const W = 128;
+    const k = W / Math.max(rig.width, rig.height);
+    const L = rig.face.landmarks;
+    const top = Math.min(L[0 * 3 + 1]!, L[61 * 3 + 1]!) * k - 2, bottom = Math.max(L[17 * 3 + 1]!, L[291 * 3 + 1]!) * k + 2;
+    const picture = (skin: number[], lips: number[]) => {
+      const data = new Uint8ClampedArray(W * W * 4);
+      for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) data.set([...(y > top && y < bottom && Math.abs(x - L[13 * 3]! * k) < 0.4 * mouthW * k ? lips : skin), 255], (y * W + x) * 4);
+      return { width: W, height: W, data };
+    };
+    const painted = mouthStyle(rig, picture([210, 170, 140], [190, 90, 80]), k, k);
+    const grey = mouthStyle(rig, picture([170, 170, 170], [110, 110, 110]), k, k);
+    const sepia = mouthStyle(rig, picture([210, 190, 150], [140, 127, 100]), k, k);
+    expect(painted.tongue[0]).toBeGreaterThan(1.3 * painted.tongue[1]);
+    expect(Math.max(...grey.tongue) - Math.min(...grey.tongue)).toBeLessThan(0.02);
+    // Sepia: no redder than the picture itself.
+    expect(sepia.tongue[0] / sepia.tongue[1]).toBeLessThan(1.05);
+    expect(painted.hair).toBe(0);
+  });
+
+  it('under hair, fades the cavity in below the hair and keeps the upper teeth in its shadow', () => {
+    const open: MouthStyle = { lip: [0.3, 0.3, 0.3], skin: [0.8, 0.8, 0.8], tongue: [0.72, 0.72, 0.72], mouthW, hair: 0 };
+    const hair: MouthStyle = { ...open, hair: 1 };
+    const colH = 0.3 * mouthW;
+    const luma = (c: number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
+    // A pixel below the edge: opaque under lips, half faded under hair; full past the fade.
+    expect(shadeCavity(0, 1, colH - 1, open, 1)[3]).toBe(1);
+    const fadeMid = shadeCavity(0, 0.5 * HAIR_FEATHER * mouthW, colH, hair, 1)[3];
+    expect(fadeMid).toBeGreaterThan(0.3);
+    expect(fadeMid).toBeLessThan(0.7);
+    expect(shadeCavity(0, HAIR_FEATHER * mouthW, colH, hair, 1)[3]).toBe(1);
+    // The teeth are lower and darker in the hair's shadow.
+    const at = 0.03 * mouthW;
+    expect(luma(shadeCavity(0, at, colH - at, hair, 1))).toBeLessThan(0.8 * luma(shadeCavity(0, at, colH - at, open, 1)));
   });
 
   it('the CPU fallback paints the cavity inside the opening only', () => {
@@ -146,7 +185,7 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
       v[k * CAVITY_STRIDE + 1] = (v[k * CAVITY_STRIDE + 1]! - y0) * s + 4;
     }
     const img = { width: W, height: W, data: new Uint8ClampedArray(W * W * 4).fill(255) };
-    rasterizeCavity(img, v, { lip: [0.6, 0.3, 0.3], skin: [0.8, 0.7, 0.6], mouthW }, alpha, s);
+    rasterizeCavity(img, v, { lip: [0.6, 0.3, 0.3], skin: [0.8, 0.7, 0.6], tongue: [0.95, 0.6, 0.62], mouthW, hair: 0 }, alpha, s);
     let changed = 0;
     for (let i = 0; i < W * W; i++) if (img.data[i * 4]! < 250) changed++;
     expect(changed).toBeGreaterThan(30);

@@ -8,6 +8,7 @@ import { createFaceFinder } from '../../../lib/face/detect';
 import { createPerformance, type PresetId } from '../../../lib/motion/catalog';
 import { buildRig } from '../../../lib/render/mesh';
 import { poseRig } from '../../../lib/render/pose';
+import { CAVITY_STRIDE, CAVITY_VERTEX_COUNT, mouthCavity } from '../../../lib/render/mouth';
 import { createCpuRenderer } from '../../../lib/render/cpu';
 import { createWebGpuRenderer, getGpuDevice } from '../../../lib/render/webgpu';
 import { loadSource } from '../../../lib/source/load';
@@ -44,6 +45,9 @@ export interface RendererComparison {
   incMeanDiff: number;
   /** Frames in which something moved (differs from frame 0), so the comparison is not of still frames. */
   movingFrames: number;
+  /** Frames in which the mouth is open (the cavity drawn), and whether it opens under hair (rig.mouthSeam). */
+  openMouthFrames: number;
+  mouthUnderHair: boolean;
 }
 
 /**
@@ -98,9 +102,12 @@ async function compare(fixture: string, preset: PresetId, outLong: number, frame
   let incMaxDiff = 0;
   let incOver4 = 0;
   let incDiffSum = 0;
+  let openMouthFrames = 0;
+  const cavity = new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE);
   for (let i = 0; i < frames; i++) {
     const p = perf.at((i * 3) / 30);
     poseRig(rig, p, pos);
+    if (mouthCavity(rig, pos, cavity) > 0) openMouthFrames++;
     const t = frameTime(i);
     // All draws are asked for before any is awaited, so they overlap as far as the renderer allows.
     pending.push(piped.draw(pos, p, t.timestampUs, t.durationUs));
@@ -154,7 +161,7 @@ async function compare(fixture: string, preset: PresetId, outLong: number, frame
   full.destroy();
   cpu.destroy();
   layer.close();
-  return { frames, drawDiffFrames, drawMaxDiff, wmMaxDiff, wmOffShare: wmOff / (frames * w * h * 4), cpuMaxDiff, cpuDiffShare: cpuDiffs / (frames * w * h * 4), cpuMeanDiff: cpuDiffSum / (frames * w * h * 4), incMaxDiff, incOver4Share: incOver4 / (frames * w * h * 4), incMeanDiff: incDiffSum / (frames * w * h * 4), movingFrames };
+  return { frames, drawDiffFrames, drawMaxDiff, wmMaxDiff, wmOffShare: wmOff / (frames * w * h * 4), cpuMaxDiff, cpuDiffShare: cpuDiffs / (frames * w * h * 4), cpuMeanDiff: cpuDiffSum / (frames * w * h * 4), incMaxDiff, incOver4Share: incOver4 / (frames * w * h * 4), incMeanDiff: incDiffSum / (frames * w * h * 4), movingFrames, openMouthFrames, mouthUnderHair: rig.mouthSeam !== undefined };
 }
 
 (globalThis as unknown as { compareRenderers: typeof compare }).compareRenderers = compare;
