@@ -9,7 +9,10 @@ import { chooseFace } from '../../lib/face/choose';
 import { createFaceFinder, type FaceFinder } from '../../lib/face/detect';
 import type { Face } from '../../lib/face/types';
 import { createPerformance, type MotionSettings } from '../../lib/motion/catalog';
-import { restPose } from '../../lib/motion/curves';
+import { restPose, type Performance } from '../../lib/motion/curves';
+import { retarget, type DrivenPerformance } from '../../lib/motion/retarget';
+import { createFaceTracker, type FaceTracker, type TrackedDriver } from '../../lib/face/track';
+import { measureSmileResponse } from '../../lib/pipeline/calibrate';
 import { buildRig } from '../../lib/render/mesh';
 import { countFlippedTriangles, poseRig } from '../../lib/render/pose';
 import { eyeGeometry, irisShift } from '../../lib/render/eyes';
@@ -199,12 +202,73 @@ function rigidPositions(rig: Rig, box: Face['box'], t: number, out: Float32Array
   }
 }
 
-async function runClip(motion: MotionSettings, opts: { clipS: number; fps: number; ssimEvery: number; sheetFrames: number; rigid?: boolean }): Promise<ClipData> {
+let tracker: FaceTracker | null = null;
+let driver: TrackedDriver | null = null;
+
+/**
+ * Issue 8's driving video: the loaded portrait animated with `motion` (no label, unmarked, as any
+ * video of a face would be), encoded to H.264 MP4 as the product encodes, then tracked frame by
+ * frame as the product tracks a driving video. Kept for runClip's `driven` clips.
+ */
+async function makeDriver(motion: MotionSettings): Promise<{ frames: number; coverage: number; msPerFrame: number }> {
+  const L = loaded!;
+  const renderer = await createWebGpuRenderer({ device: device!, source: L.bitmap, rig: L.rig, outWidth: L.outW, outHeight: L.outH, presentMode: 'readback' });
+  const encoder = await createMp4Encoder(L.outW, L.outH);
+  const perf = createPerformance(motion);
+  const positions = new Float32Array(L.rig.rest.length);
+  const n = Math.round(motion.durationS * 30);
+  for (let i = 0; i < n; i++) {
+    const p = perf.at(i / 30);
+    poseRig(L.rig, p, positions);
+    const t = frameTime(i);
+    const frame = await renderer.draw(positions, p, t.timestampUs, t.durationUs);
+    await encoder.addFrame(i, () => frame);
+    frame.close();
+  }
+  const mp4 = await encoder.finish();
+  renderer.destroy();
+  tracker ??= await createFaceTracker({ wasmBaseUrl: '/wasm', modelAssetUrl: '/model/face_landmarker.task' });
+  driver = await tracker.track(new Blob([mp4 as Uint8Array<ArrayBuffer>], { type: 'video/mp4' }), { fps: 30 });
+  const found = driver.samples.filter((x) => x.face).length;
+  return { frames: driver.samples.length, coverage: found / Math.max(1, driver.samples.length), msPerFrame: driver.msPerFrame };
+}
+
+/** The driver's blinks in a driven performance: each run of frames with the eyes more than half shut, as (start, length) whose 0.41 point is its most shut frame. */
+function drivenBlinks(perf: DrivenPerformance): Array<{ startS: number; durationS: number }> {
+  const dt = perf.durationS / Math.max(1, perf.frames.length);
+  const shut = perf.frames.map((p) => ((p.expressions.eyeBlinkLeft ?? 0) + (p.expressions.eyeBlinkRight ?? 0)) / 2);
+  const out: Array<{ startS: number; durationS: number }> = [];
+  for (let i = 0; i < shut.length; i++) {
+    if (!(shut[i]! > 0.5)) continue;
+    let j = i;
+    let peak = i;
+    while (j + 1 < shut.length && shut[j + 1]! > 0.5) if (shut[++j]! > shut[peak]!) peak = j;
+    const durationS = (j - i + 1) * dt;
+    out.push({ startS: peak * dt - 0.41 * durationS, durationS });
+    i = j;
+  }
+  return out;
+}
+
+async function runClip(motion: MotionSettings, opts: { clipS: number; fps: number; ssimEvery: number; sheetFrames: number; rigid?: boolean; driven?: boolean }): Promise<ClipData> {
   const L = loaded!;
   const { rig, outW, outH } = L;
-  const perf = createPerformance(motion);
-  const blinks = opts.rigid ? [] : perf.blinks;
-  const label = opts.rigid ? 'rigid' : motion.preset;
+  // A driven clip takes the driver's motion as the product does: the smile on this portrait's own
+  // scale (calibrate.ts), then retarget.
+  let perf: Performance;
+  let blinks: Array<{ startS: number; durationS: number }>;
+  if (opts.driven) {
+    if (!driver) throw new Error('makeDriver first');
+    const smile = await measureSmileResponse(L.bitmap, rig, L.face, finder!, outW, outH).catch(() => null);
+    const driven = retarget(driver, { intensity: 1, responses: smile ? { mouthSmileLeft: smile, mouthSmileRight: smile } : undefined });
+    perf = driven;
+    blinks = drivenBlinks(driven);
+  } else {
+    const preset = createPerformance(motion);
+    perf = preset;
+    blinks = opts.rigid ? [] : preset.blinks;
+  }
+  const label = opts.rigid ? 'rigid' : opts.driven ? 'driven' : motion.preset;
   const renderer: FrameRenderer = await createWebGpuRenderer({ device: device!, source: L.bitmap, rig, outWidth: outW, outHeight: outH, presentMode: 'readback' });
   const ctx = (renderer.canvas as OffscreenCanvas).getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D;
   const refGray = grayOf(L.ref.data, outW * outH);
@@ -445,4 +509,4 @@ async function speed(outLong: number, frames: number): Promise<SpeedResult> {
   return { w, h, poseMs, renderSerialMs, renderMs, encodeMs };
 }
 
-(globalThis as unknown as { harness: unknown }).harness = { init, loadFixture, runClip, peek, sweep, speed };
+(globalThis as unknown as { harness: unknown }).harness = { init, loadFixture, makeDriver, runClip, peek, sweep, speed };

@@ -7,7 +7,9 @@
 // (comma-separated substrings to filter), QUALITY_OUT_LONG (output long side, default 768), QUALITY_RAW=1
 // (also write the raw per-frame data to bench-results/quality-raw/), QUALITY_FLOOR=1/0 (the
 // re-detector's floor, one clip a portrait with the face moved as one, unwarped: on by default in
-// full runs, off when QUALITY_PRESETS is set). Debug: QUALITY_PEEK='[pose, ...]'
+// full runs, off when QUALITY_PRESETS is set), QUALITY_DRIVEN=1/0 (issue 8: one clip a portrait driven
+// by a tracked video of QUALITY_DRIVER, default Klimt, animated with "Talk"; on by default in full runs,
+// off when QUALITY_PRESETS is set). Debug: QUALITY_PEEK='[pose, ...]'
 // renders those poses on the first fixture into bench-results/peek-N.png (QUALITY_PEEK_ZOOM crop size,
 // QUALITY_PEEK_AT centre landmark, QUALITY_PEEK_CPU=1 for the CPU renderer). QUALITY_SPEED=1: render
 // (pipelined, label and watermark on) against the encoder alone, per selected fixture, at 768 and 1024 px.
@@ -239,9 +241,20 @@ async function main(): Promise<void> {
   // The re-detector's floor: one more clip a portrait, the face moved as one, unwarped
   // (rigidPositions in harness-entry.ts). In full runs, or with QUALITY_FLOOR=1.
   const withFloor = process.env.QUALITY_FLOOR ? process.env.QUALITY_FLOOR === '1' : !process.env.QUALITY_PRESETS;
+  // Issue 8: one more clip a portrait, driven by a video of a face (DRIVER animated with
+  // DRIVER_MOTION, encoded and tracked as the product does). In full runs, or with QUALITY_DRIVEN=1.
+  const withDriven = process.env.QUALITY_DRIVEN ? process.env.QUALITY_DRIVEN === '1' : !process.env.QUALITY_PRESETS;
+  let driverInfo: { frames: number; coverage: number; msPerFrame: number } | null = null;
+  if (withDriven) {
+    const info = await harness.loadFixture(DRIVER, OUT_LONG);
+    if (!info.ok) throw new Error(`driver ${DRIVER}: ${info.error}`);
+    driverInfo = await harness.makeDriver(DRIVER_MOTION);
+    console.log(`driver: ${DRIVER} "${DRIVER_MOTION.preset}" ${DRIVER_MOTION.durationS} s, face tracked in ${(driverInfo.coverage * 100).toFixed(0)} % of ${driverInfo.frames} frames`);
+  }
   mkdirSync(join(OUT, 'sheets'), { recursive: true });
   const all: ClipMetrics[] = [];
   const floors: ClipMetrics[] = [];
+  const drivens: ClipMetrics[] = [];
   const failures: Array<{ fixture: string; error: string }> = [];
   for (const fx of fixtures) {
     const name = fx.replace(/\.\w+$/, '');
@@ -251,10 +264,11 @@ async function main(): Promise<void> {
       console.log(`${name}: ${info.error}`);
       continue;
     }
-    for (const preset of [...presets, ...(withFloor ? [FLOOR] : [])]) {
+    for (const preset of [...presets, ...(withFloor ? [FLOOR] : []), ...(withDriven ? [DRIVEN] : [])]) {
       const rigid = preset === FLOOR;
-      const motion: MotionSettings = { preset: (rigid ? 'gentle-life' : preset) as MotionSettings['preset'], durationS: CLIP_S, seed: SEED, intensity: 1 };
-      const clip = await harness.runClip(motion, { clipS: CLIP_S, fps: FPS, ssimEvery: 3, sheetFrames: 8, rigid });
+      const driven = preset === DRIVEN;
+      const motion: MotionSettings = { preset: (rigid || driven ? 'gentle-life' : preset) as MotionSettings['preset'], durationS: CLIP_S, seed: SEED, intensity: 1 };
+      const clip = await harness.runClip(motion, { clipS: CLIP_S, fps: FPS, ssimEvery: 3, sheetFrames: 8, rigid, driven });
       if (process.env.QUALITY_RAW) {
         // Debug: the raw per-frame data (intended vs re-detected) for offline analysis.
         mkdirSync(join(OUT, 'quality-raw'), { recursive: true });
@@ -263,7 +277,7 @@ async function main(): Promise<void> {
       const png = Buffer.from(clip.sheet.split(',')[1]!, 'base64');
       writeFileSync(join(OUT, 'sheets', `${name}--${clip.preset}.png`), png);
       const m = metrics(name, clip);
-      (rigid ? floors : all).push(m);
+      (rigid ? floors : driven ? drivens : all).push(m);
       const fid = Object.entries(m.fidelity).map(([c, v]) => `${c} ${v === null || v === undefined ? '–' : v.toFixed(2)}`).join(', ');
       console.log(
         `${name} ${clip.preset}: cont ${(m.continuity * 100).toFixed(0)}% akd ${m.akd?.toFixed(2)} (rest ${m.akdRest?.toFixed(2)}, motion ${m.akdMotion?.toFixed(2)}) fid [${fid}] blinks ${m.blinks.detected}/${m.blinks.planned} ssim ${m.ssim?.toFixed(4)} jitter ${m.jitter?.toFixed(3)} (still ${m.jitterStill?.toFixed(3) ?? '–'}, ${m.stillFrames}) folds ${m.folds} | ${m.renderMsPerFrame.toFixed(0)}+${m.detectMsPerFrame.toFixed(0)} ms/frame | ${((Date.now() - t0) / 1000).toFixed(0)} s`,
@@ -272,17 +286,22 @@ async function main(): Promise<void> {
   }
   await harness.close();
   const elapsedS = (Date.now() - t0) / 1000;
-  writeReport(all, floors, failures, { adapter, elapsedS, fixtures: fixtures.length, presets });
+  writeReport(all, floors, drivens, failures, { adapter, elapsedS, fixtures: fixtures.length, presets, driver: driverInfo });
 }
 
 /** The preset name of the floor clips (the face moved as one, unwarped). */
 const FLOOR = 'rigid';
+/** The preset name of the driven clips, and their driver (as in the drive end-to-end round trip). */
+const DRIVEN = 'driven';
+const DRIVER = process.env.QUALITY_DRIVER ?? 'klimt-adele-bloch-bauer.jpg';
+const DRIVER_MOTION: MotionSettings = { preset: 'talk', durationS: 4, seed: 341, intensity: 1 };
 
 function writeReport(
   all: ClipMetrics[],
   floors: ClipMetrics[],
+  drivens: ClipMetrics[],
   failures: Array<{ fixture: string; error: string }>,
-  run: { adapter: string; elapsedS: number; fixtures: number; presets: string[] },
+  run: { adapter: string; elapsedS: number; fixtures: number; presets: string[]; driver: { frames: number; coverage: number; msPerFrame: number } | null },
 ): void {
   const mean = (xs: Array<number | null | undefined>) => {
     const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
@@ -321,7 +340,8 @@ function writeReport(
   const fixtures = [...new Set(all.map((r) => r.fixture))];
   const byFixture = Object.fromEntries(fixtures.map((x) => [x, summarize(all.filter((r) => r.fixture === x))]));
   const floor = floors.length ? { overall: summarize(floors), byFixture: Object.fromEntries(floors.map((r) => [r.fixture, r])) } : null;
-  writeFileSync(join(OUT, 'quality.json'), JSON.stringify({ run: { ...run, clipS: CLIP_S, analysedFps: FPS, outLong: OUT_LONG, seed: SEED, targets: TARGETS }, overall, byPreset, byFixture, clips: all, floor, failures }, null, 1));
+  const driven = drivens.length ? { driver: { fixture: DRIVER, motion: DRIVER_MOTION, ...run.driver }, overall: summarize(drivens), clips: drivens } : null;
+  writeFileSync(join(OUT, 'quality.json'), JSON.stringify({ run: { ...run, clipS: CLIP_S, analysedFps: FPS, outLong: OUT_LONG, seed: SEED, targets: TARGETS }, overall, byPreset, byFixture, clips: all, floor, driven, failures }, null, 1));
 
   const head = '| | clips | continuity | AKD px@256 (rest) | motion AKD | blink r | jaw r | smile r | yaw r | pitch r | blink recall | bg SSIM (min) | jitter px@256 | still jitter (frames) | folds |';
   const sep = '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
@@ -360,6 +380,23 @@ function writeReport(
           '| fixture | continuity | motion AKD, face moved unwarped | motion AKD, presets (mean) | jitter, face moved unwarped |',
           '|---|---|---|---|---|',
           ...floors.map((r) => `| ${r.fixture} | ${f(r.continuity * 100, 0)}% | ${f(r.akdMotion)} | ${f(byFixture[r.fixture]?.akdMotion)} | ${f(r.jitter, 3)} |`),
+          '',
+        ]
+      : []),
+    ...(driven
+      ? [
+          '## Driven clips (issue 8)',
+          '',
+          `Each portrait driven by a video of a face: ${DRIVER.replace(/\.\w+$/, '')} animated with "${DRIVER_MOTION.preset}" (${DRIVER_MOTION.durationS} s, seed ${DRIVER_MOTION.seed}), encoded to MP4 and tracked as a driving video (face found in ${f((run.driver?.coverage ?? 0) * 100, 0)} % of its frames), then retargeted onto the portrait as the product does (the smile on the portrait's own scale). The same measures as the presets, against the performance the engine was given; the first ${CLIP_S} s.`,
+          '',
+          head,
+          sep,
+          line('**all driven**', driven.overall),
+          line('all presets (for comparison)', overall),
+          '',
+          '| fixture | preset | continuity | AKD (rest) | motion AKD | blink r | jaw r | smile r | yaw r | pitch r | blinks | bg SSIM | jitter | still jitter | folds |',
+          '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+          ...drivens.map(clipLine),
           '',
         ]
       : []),
