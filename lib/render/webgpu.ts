@@ -1,4 +1,4 @@
-import { createWatermarkPass } from '../watermark/embed-gpu';
+import { createWatermarkPass, markConstants } from '../watermark/embed-gpu';
 import { CpuFrame } from './frame-buffer';
 import type { FrameRenderer, PoseParams, Rig } from './types';
 import { CAVITY_WGSL, LID_WGSL, MESH_WGSL, OVERLAY_WGSL } from './shaders';
@@ -231,7 +231,7 @@ export async function createWebGpuRenderer(
           { arrayStride: 8, attributes: [{ shaderLocation: 1, offset: 0, format: 'float32x2' }] },
         ],
       },
-      fragment: { module: meshModule, entryPoint, targets: [{ format }] },
+      fragment: { module: meshModule, entryPoint, targets: [{ format }], constants: markConstants(outWidth, outHeight) },
       primitive: { topology: 'triangle-list', cullMode: 'none' },
     });
   const meshPipeline = meshPipelineWith('fsPlain');
@@ -284,14 +284,14 @@ export async function createWebGpuRenderer(
     style.tongue[0], style.tongue[1], style.tongue[2], 0,
   ]);
   const cavUni = device.createBuffer({ size: cavUniData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const cavPipeline = stripPipeline(device, CAVITY_WGSL, format);
+  const cavPipeline = stripPipeline(device, CAVITY_WGSL, format, markConstants(outWidth, outHeight));
   const cavBind = perField((field) =>
     device.createBindGroup({ layout: cavPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: cavUni } }, ...fieldAt(1, field)] }),
   );
 
   // Closed eyelids: one strip per eye, painted over the eye opening as a blink shuts it (lids.ts),
   // showing skin from the source.
-  const lidPipeline = stripPipeline(device, LID_WGSL, format, [
+  const lidPipeline = stripPipeline(device, LID_WGSL, format, markConstants(outWidth, outHeight), [
     { binding: 3, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'float' } },
     { binding: 4, visibility: GPUShaderStage.FRAGMENT, sampler: { type: 'filtering' } },
   ]);
@@ -336,6 +336,7 @@ export async function createWebGpuRenderer(
       fragment: {
         module: ovModule,
         entryPoint: 'fs',
+        constants: markConstants(outWidth, outHeight),
         targets: [
           {
             format,
@@ -663,7 +664,7 @@ function indexBuffer16(device: GPUDevice, indices: Uint16Array): GPUBuffer {
  * The pipeline of a strip painted over the mesh (the mouth cavity, the closed lids): vertices of
  * CAVITY_STRIDE floats (position, then u and the two distances), alpha-blended onto the frame.
  */
-function stripPipeline(device: GPUDevice, wgsl: string, format: GPUTextureFormat, extra: GPUBindGroupLayoutEntry[] = []): GPURenderPipeline {
+function stripPipeline(device: GPUDevice, wgsl: string, format: GPUTextureFormat, constants: Record<string, number>, extra: GPUBindGroupLayoutEntry[] = []): GPURenderPipeline {
   const module = device.createShaderModule({ code: wgsl });
   return device.createRenderPipeline({
     layout: device.createPipelineLayout({
@@ -689,6 +690,7 @@ function stripPipeline(device: GPUDevice, wgsl: string, format: GPUTextureFormat
     fragment: {
       module,
       entryPoint: 'fs',
+      constants,
       targets: [
         {
           format,

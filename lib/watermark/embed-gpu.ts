@@ -53,11 +53,15 @@ export function markWhileDrawingWgsl(binding: number): string {
   return /* wgsl */ `
 @group(0) @binding(${binding}) var wmField: texture_2d<f32>;
 @group(0) @binding(${binding + 1}) var wmNearest: sampler;
+// The frame's size (markConstants): asking textureDimensions for it in every fragment cost a sixth
+// of a frame on SwiftShader.
+override wmFrameWidth: f32;
+override wmFrameHeight: f32;
 
 // Nearest sampling at the pixel centre reads the texel textureLoad would, at a fraction of the cost
 // of textureLoad's bounds-checked fetch on SwiftShader; the 1x1 zero field reads 0 everywhere.
 fn wmDelta(fc: vec2f) -> f32 {
-  return textureSampleLevel(wmField, wmNearest, fc / vec2f(textureDimensions(wmField)), 0.0).r;
+  return textureSampleLevel(wmField, wmNearest, fc * vec2f(1.0 / wmFrameWidth, 1.0 / wmFrameHeight), 0.0).r;
 }
 
 // An opaque pixel: the sum the watermark pass makes, rounded alike.
@@ -74,6 +78,11 @@ fn wmOver(c: vec3f, a: f32, fc: vec2f) -> vec4f {
   return vec4f(a * (c + vec3f(wmDelta(fc) / 255.0)), a);
 }
 `;
+}
+
+/** The pipeline constants of a shader with markWhileDrawingWgsl, drawing into a frame of this size. */
+export function markConstants(width: number, height: number): Record<string, number> {
+  return { wmFrameWidth: width, wmFrameHeight: height };
 }
 
 export interface WatermarkPass {
