@@ -203,18 +203,23 @@ export function buildRig(face: Face, width: number, height: number, image?: Face
     zs.push(0);
     ws.push(0);
   }
-  // A mouth hidden by hair opens at the hair's lower edge: two rows of vertices just either side
-  // of it, which the jaw pulls apart and the mouth cavity fills (coverSeamPoints).
+  // A mouth hidden by hair opens where the hair ends: two rows of vertices just either side of
+  // it, which the jaw pulls apart and the mouth cavity fills (coverSeamPoints). Both vertices of a
+  // column take one depth, so that a head turn moves them together.
   let mouthSeam: Uint32Array | undefined;
   if (cover > 0) {
-    const seam = coverSeamPoints(face, cover, INNER_LIP_UPPER.length);
+    const nu = INNER_LIP_UPPER.length;
+    const seam = coverSeamPoints(face, cover, nu);
     mouthSeam = new Uint32Array(seam.length / 2);
+    const depth: number[] = [];
     for (let k = 0; k < mouthSeam.length; k++) {
       const x = seam[k * 2]!, y = seam[k * 2 + 1]!;
+      // The lower row (after the left end, slot nu + 1) pairs with the upper row's slot k - nu - 1.
+      depth.push(k > nu + 1 ? depth[k - nu - 1]! : zs[nearestLandmark(xs, ys, x, y)]!);
       mouthSeam[k] = xs.length;
       xs.push(x);
       ys.push(y);
-      zs.push(zs[nearestLandmark(xs, ys, x, y)]!);
+      zs.push(depth[k]!);
       ws.push(1);
     }
   }

@@ -77,8 +77,11 @@ describe('mouths hidden by hair', () => {
       expect(Math.abs(cav[mid * CAVITY_STRIDE + 1]! - cut)).toBeLessThan(0.02 * mouthW);
       expect(cav[lo * CAVITY_STRIDE + 1]! - cut).toBeGreaterThan(0.3 * jaw * 0.55 * mouthW);
     }
-    // At rest nothing opens.
+    // At rest nothing opens, nor when the head only turns and nods (both rows of the cut move together).
     expect(mouthCavity(covered, covered.rest, cav)).toBe(0);
+    for (const [yaw, pitch] of [[0.15, 0], [-0.15, 0], [0, 0.1], [0.1, -0.1]] as const) {
+      expect(mouthCavity(covered, poseRig(covered, { ...rest(), yaw, pitch }), cav)).toBe(0);
+    }
     // The same face with its lips in view opens its mouth between the lips, as before.
     const q = poseRig(open, { ...rest(), expressions: { jawOpen: 0.6 } });
     expect(mouthCavity(open, q, new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE))).toBe(1);
