@@ -4,8 +4,8 @@
 // way, Lincoln's reads 0.8 at a full smile. So the rig is posed at a few smiles, each frame is drawn
 // and the face found in it again, and retarget maps the driver's smile onto the value that reads
 // the same share of this portrait's own broadest smile (readResponse).
-import { refineTile, type FaceFinder } from '../face';
-import type { Box, Face } from '../face/types';
+import { chooseFace, refineTile, type FaceFinder } from '../face';
+import type { Face } from '../face/types';
 import type { ExpressionResponse } from '../motion/retarget';
 import { createRenderer, poseRig } from '../render';
 import type { PoseParams, Rig } from '../render/types';
@@ -41,10 +41,8 @@ export async function measureSmileResponse(
       await renderer.render(positions, pose);
       const bitmap = await createImageBitmap(renderer.canvas, crop.x, crop.y, crop.w, crop.h);
       try {
-        const found = await finder.find(bitmap);
-        // The face nearest the crop's centre.
-        const c = crop.w / 2;
-        const near = found.sort((a, b) => dist(a.box, c) - dist(b.box, c))[0];
+        // The face at (or nearest) the crop's centre.
+        const near = chooseFace(await finder.find(bitmap), { x: crop.w / 2, y: crop.h / 2 });
         if (!near) return null;
         reads.push(smileOf(near));
       } finally {
@@ -55,8 +53,4 @@ export async function measureSmileResponse(
   } finally {
     renderer.destroy();
   }
-}
-
-function dist(b: Box, c: number): number {
-  return Math.hypot(b.x + b.w / 2 - c, b.y + b.h / 2 - c);
 }

@@ -185,12 +185,9 @@ export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: numbe
     const samples: Array<[number, number, number]> = [];
     for (const i of e.upper.slice(1, -1)) for (const up of LID_SAMPLE_HEIGHTS) samples.push(at(i, -up));
     for (const i of e.lower.slice(1, -1)) for (const down of LID_UNDER_SAMPLE_DEPTHS) samples.push(at(i, down));
-    const luma = (c: readonly number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
-    samples.sort((a, b) => luma(b) - luma(a));
-    const keep = samples.slice(0, Math.max(1, Math.ceil(samples.length / 2)));
-    const lid: [number, number, number] = [0, 0, 0];
-    for (const m of keep) for (let k = 0; k < 3; k++) lid[k]! += (LID_BRIGHT_SHARE * m[k]!) / keep.length;
-    for (const m of samples) for (let k = 0; k < 3; k++) lid[k]! += ((1 - LID_BRIGHT_SHARE) * m[k]!) / samples.length;
+    const bright = meanColour(halfByLuma(samples, 'brighter'));
+    const all = meanColour(samples);
+    const lid = bright.map((c, k) => LID_BRIGHT_SHARE * c + (1 - LID_BRIGHT_SHARE) * all[k]!) as [number, number, number];
     // The painted lid reaches up to LID_COVER of the widest rest opening above the lower lid (plus
     // its margin): carried down by that much and LID_SKIN_GAP more, its top lands past the lashes.
     const open = Math.max(0, ...restOpen[eye]!);
@@ -212,14 +209,26 @@ export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: numbe
     const rLine = Math.max(0.5, 0.025 * w * scaleX);
     for (const i of e.upper.slice(1, -1))
       for (const up of LASH_SAMPLE_HEIGHTS) line.push(at(i, -up, rLine));
-    line.sort((a, b) => luma(a) - luma(b));
-    const dark = line.slice(0, Math.max(1, Math.ceil(line.length / 2)));
-    const lash: [number, number, number] = [0, 0, 0];
-    for (const m of dark) for (let k = 0; k < 3; k++) lash[k]! += m[k]! / dark.length;
+    const lash = meanColour(halfByLuma(line, 'darker'));
     const cap = Math.min(1, (LASH_MAX_LUMA * luma(lid)) / Math.max(1e-3, luma(lash)));
     style.lash.push(lash.map((c) => c * cap) as [number, number, number]);
   });
   return style;
+}
+
+const luma = (c: readonly number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
+
+/** The brighter or the darker half (at least one) of colour samples, by luma. */
+function halfByLuma(colours: ReadonlyArray<[number, number, number]>, half: 'brighter' | 'darker'): Array<[number, number, number]> {
+  const sign = half === 'brighter' ? -1 : 1;
+  return [...colours].sort((a, b) => sign * (luma(a) - luma(b))).slice(0, Math.max(1, Math.ceil(colours.length / 2)));
+}
+
+/** The mean of colour samples, per channel. */
+function meanColour(colours: ReadonlyArray<readonly number[]>): [number, number, number] {
+  const m: [number, number, number] = [0, 0, 0];
+  for (const c of colours) for (let k = 0; k < 3; k++) m[k]! += c[k]! / colours.length;
+  return m;
 }
 
 /**

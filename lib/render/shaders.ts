@@ -221,7 +221,7 @@ fn fs(i: VsOut) -> @location(0) vec4f {
   let tShade = 0.5 * (1.0 - 0.5 * side) * (0.75 + 0.25 * tRel);
   c = mix(c, lip * m.tongue.rgb * tShade, tongue);
   let hair = m.skin.w;
-  let underHair = 1.0 - (1.0 - ${HAIR_TEETH}) * hair;
+  let underHair = 1.0 - (1.0 - ${HAIR_TEETH.toFixed(4)}) * hair;
   let teethH = min(0.065 * mouthW, 0.5 * colH) * (1.0 - 0.45 * side) * underHair;
   var teeth = 0.0;
   if (teethH > 0.0) {
@@ -237,7 +237,7 @@ fn fs(i: VsOut) -> @location(0) vec4f {
   c = mix(c, tw * (0.5 * vec3f(1.0, 0.97, 0.88) + 0.5 * min(vec3f(1.6), m.skin.rgb / skinL)), teeth);
   var top = clamp(dUp * px, 0.0, 1.0);
   if (hair > 0.0) {
-    top = sstep(0.0, ${HAIR_FEATHER} * mouthW, dUp);
+    top = sstep(0.0, ${HAIR_FEATHER.toFixed(4)} * mouthW, dUp);
   }
   let edge = min(top, clamp(dLo * px, 0.0, 1.0));
   return wmOver(c, m.alpha * edge, i.pos.xy);

@@ -149,6 +149,8 @@ export async function createWebGpuRenderer(
   // The watermark is added by every pass as it draws (shaders.ts), from the field of `wmPass`; the
   // zero field draws unmarked (no watermark, and the clip's first frame that informs it).
   const wmPass = opts.watermark !== undefined ? createWatermarkPass(device, outWidth, outHeight, opts.watermark) : null;
+  // The constants of every pipeline that marks as it draws (the frame's size).
+  const marks = markConstants(outWidth, outHeight);
   const zeroField = device.createTexture({ size: [1, 1], format: 'r32float', usage: GPUTextureUsage.TEXTURE_BINDING });
   const fields = { plain: zeroField.createView(), marked: wmPass?.fieldView ?? zeroField.createView() };
   /** A bind group (or anything bound) per field: unmarked and marked. */
@@ -231,7 +233,7 @@ export async function createWebGpuRenderer(
           { arrayStride: 8, attributes: [{ shaderLocation: 1, offset: 0, format: 'float32x2' }] },
         ],
       },
-      fragment: { module: meshModule, entryPoint, targets: [{ format }], constants: markConstants(outWidth, outHeight) },
+      fragment: { module: meshModule, entryPoint, targets: [{ format }], constants: marks },
       primitive: { topology: 'triangle-list', cullMode: 'none' },
     });
   const meshPipeline = meshPipelineWith('fsPlain');
@@ -284,14 +286,14 @@ export async function createWebGpuRenderer(
     style.tongue[0], style.tongue[1], style.tongue[2], 0,
   ]);
   const cavUni = device.createBuffer({ size: cavUniData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const cavPipeline = stripPipeline(device, CAVITY_WGSL, format, markConstants(outWidth, outHeight));
+  const cavPipeline = stripPipeline(device, CAVITY_WGSL, format, marks);
   const cavBind = perField((field) =>
     device.createBindGroup({ layout: cavPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: cavUni } }, ...fieldAt(1, field)] }),
   );
 
   // Closed eyelids: one strip per eye, painted over the eye opening as a blink shuts it (lids.ts),
   // showing skin from the source.
-  const lidPipeline = stripPipeline(device, LID_WGSL, format, markConstants(outWidth, outHeight), [
+  const lidPipeline = stripPipeline(device, LID_WGSL, format, marks, [
     { binding: 3, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: 'float' } },
     { binding: 4, visibility: GPUShaderStage.FRAGMENT, sampler: { type: 'filtering' } },
   ]);
@@ -336,7 +338,7 @@ export async function createWebGpuRenderer(
       fragment: {
         module: ovModule,
         entryPoint: 'fs',
-        constants: markConstants(outWidth, outHeight),
+        constants: marks,
         targets: [
           {
             format,
