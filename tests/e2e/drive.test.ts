@@ -246,7 +246,7 @@ describe('Drive a portrait with a real face', () => {
     // 0.96-0.97; 8 runs (two in CI) since the presets' jaw opens concavely (the driver's lighter
     // syllables wider), blink 0.93-0.98, jaw 0.97-0.98, smile 0.63-0.89, yaw 0.97-0.98, pitch
     // 0.96-0.97; 9 runs (two in CI) since the shut lids' colours and the still nose, blink
-    // 0.91-0.99, jaw 0.97-0.98, smile 0.62-0.86, yaw 0.97-0.98, pitch 0.95-0.97; 17 runs (eight in CI)
+    // 0.91-0.99, jaw 0.97-0.98, smile 0.62-0.86, yaw 0.97-0.98, pitch 0.95-0.97; 19 runs (nine in CI)
     // since the driver's smile is taken on the portrait's own smile scale (lib/pipeline/calibrate.ts),
     // blink 0.90-0.98, jaw 0.95-0.99, smile 0.72-0.93, yaw 0.94-0.99, pitch 0.94-0.97. Runs differ because every clip carries its own watermark payload, and the
     // re-detector moves with such faint noise where the driven motion is small. What is asserted is
