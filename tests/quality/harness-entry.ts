@@ -3,7 +3,7 @@
 // clip with the WebGPU renderer, then run a separate FaceLandmarker on every analysed output frame.
 // Returns raw per-frame data; metrics are computed in Node (run.ts).
 import type { FaceLandmarker } from '@mediapipe/tasks-vision';
-import { createChecker, redetectCrop } from './redetect';
+import { createChecker, redetectClip, redetectCrop, type FrameChannels } from './redetect';
 import { CHANNELS, channelOf } from './channels';
 import { chooseFace } from '../../lib/face/choose';
 import { createFaceFinder, type FaceFinder } from '../../lib/face/detect';
@@ -210,7 +210,16 @@ let driver: TrackedDriver | null = null;
  * video of a face would be), encoded to H.264 MP4 as the product encodes, then tracked frame by
  * frame as the product tracks a driving video. Kept for runClip's `driven` clips.
  */
-async function makeDriver(motion: MotionSettings): Promise<{ frames: number; coverage: number; msPerFrame: number }> {
+/** The driving video made by makeDriver: how it was tracked, and what the independent re-detector reads in it. */
+export interface DriverInfo {
+  frames: number;
+  coverage: number;
+  msPerFrame: number;
+  /** The channels re-detected in the driving video at the analysed frame rate (as the drive round trip reads its driver). */
+  channels: Array<Pick<FrameChannels, 't' | 'values'>>;
+}
+
+async function makeDriver(motion: MotionSettings, fps: number): Promise<DriverInfo> {
   const L = loaded!;
   const renderer = await createWebGpuRenderer({ device: device!, source: L.bitmap, rig: L.rig, outWidth: L.outW, outHeight: L.outH, presentMode: 'readback' });
   const encoder = await createMp4Encoder(L.outW, L.outH);
@@ -230,7 +239,13 @@ async function makeDriver(motion: MotionSettings): Promise<{ frames: number; cov
   tracker ??= await createFaceTracker({ wasmBaseUrl: '/wasm', modelAssetUrl: '/model/face_landmarker.task' });
   driver = await tracker.track(new Blob([mp4 as Uint8Array<ArrayBuffer>], { type: 'video/mp4' }), { fps: 30 });
   const found = driver.samples.filter((x) => x.face).length;
-  return { frames: driver.samples.length, coverage: found / Math.max(1, driver.samples.length), msPerFrame: driver.msPerFrame };
+  const seen = await redetectClip(checker!, mp4, fps);
+  return {
+    frames: driver.samples.length,
+    coverage: found / Math.max(1, driver.samples.length),
+    msPerFrame: driver.msPerFrame,
+    channels: seen.frames.map((f) => ({ t: f.t, values: f.values })),
+  };
 }
 
 /** The driver's blinks in a driven performance: each run of frames with the eyes more than half shut, as (start, length) whose 0.41 point is its most shut frame. */

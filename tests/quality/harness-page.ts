@@ -5,12 +5,12 @@ import { chromium, type Page } from 'playwright-core';
 import type { MotionSettings } from '../../lib/motion/catalog';
 import { openBundlePage } from '../support/bundle-page';
 import { bundleForBrowser } from '../support/browser-bundle';
-import type { ClipData, SpeedResult } from './harness-entry';
+import type { ClipData, DriverInfo, SpeedResult } from './harness-entry';
 
 type Harness = {
   init(): Promise<string>;
   loadFixture(u: string, l: number): Promise<{ ok: boolean; faces: number; faceMs: number; error?: string }>;
-  makeDriver(m: MotionSettings): Promise<{ frames: number; coverage: number; msPerFrame: number }>;
+  makeDriver(m: MotionSettings, fps: number): Promise<DriverInfo>;
   runClip(m: MotionSettings, o: object): Promise<ClipData>;
   peek(p: object, z: number, at: number, cpu: boolean): Promise<string>;
   sweep(p: object[]): Promise<Array<Record<string, number | null>>>;
@@ -24,7 +24,7 @@ export interface HarnessPage {
   /** Find the face in a portrait (a file name under fixtures/portraits) and build its rig. */
   loadFixture(file: string, outLong: number): Promise<{ ok: boolean; faces: number; faceMs: number; error?: string }>;
   /** Animate the loaded portrait with `motion`, encode it and track it as a driving video (kept in the page for `driven` clips). */
-  makeDriver(motion: MotionSettings): Promise<{ frames: number; coverage: number; msPerFrame: number }>;
+  makeDriver(motion: MotionSettings, fps: number): Promise<DriverInfo>;
   /**
    * Render a clip and re-detect it; `rigid`: the face moved as one, unwarped, instead (the
    * re-detector's floor); `driven`: the motion of the driver made last (issue 8), not `motion`.
@@ -60,7 +60,7 @@ export async function openHarness(): Promise<HarnessPage> {
     page,
     adapter,
     loadFixture: (file, outLong) => call('loadFixture', `/fixtures/portraits/${file}`, outLong),
-    makeDriver: (motion) => call('makeDriver', motion),
+    makeDriver: (motion, fps) => call('makeDriver', motion, fps),
     runClip: (motion, opts) => call('runClip', motion, opts),
     peek: (pose, zoom, at, cpu) => call('peek', pose, zoom, at, cpu),
     sweep: (poses) => call('sweep', poses),
