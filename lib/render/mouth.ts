@@ -57,6 +57,12 @@ const TONGUE_LUMA = 0.72;
 const TONGUE_TINT_RANGE: readonly [number, number] = [0.4, 1.2];
 /** Under hair: the depth (mouth widths) over which the cavity fades in below the hair's edge. */
 export const HAIR_FEATHER = 0.08;
+/**
+ * The upper teeth's greatest height, in mouth widths (at most half the opening). About what a
+ * speaking mouth shows of the upper incisors; at 0.065 the band was a thin line at face scale and
+ * the open mouth read as a dark hole.
+ */
+export const TEETH_HEIGHT = 0.11;
 /** Under hair: the upper teeth's height and brightness, as fractions of the open mouth's. */
 export const HAIR_TEETH = 0;
 
@@ -214,7 +220,7 @@ export function shadeCavity(u: number, dUp: number, dLo: number, s: MouthStyle, 
   // Upper teeth: a band hanging from the upper lip, as bright as the skin, greying to the sides,
   // with faint gaps between teeth and the lip's shadow along the top.
   const underHair = 1 - (1 - HAIR_TEETH) * s.hair;
-  const teethH = Math.min(0.065 * s.mouthW, 0.5 * colH) * (1 - 0.45 * side) * underHair;
+  const teethH = Math.min(TEETH_HEIGHT * s.mouthW, 0.5 * colH) * (1 - 0.45 * side) * underHair;
   const teeth = teethH > 0 ? clamp01((teethH - dUp) * px + 0.5) : 0;
   const skinL = Math.max(0.05, luma(s.skin));
   const bright = Math.min(0.9, 0.12 + 0.75 * skinL) * (1 - 0.6 * side) * underHair;

@@ -1,7 +1,7 @@
 /** WGSL for the WebGPU renderer. */
 import { markWhileDrawingWgsl } from '../watermark/embed-gpu';
 import { LASH_STRENGTH, LASH_WIDTH, LID_FADE, LID_FEATHER, LID_GRAIN } from './lids';
-import { HAIR_FEATHER, HAIR_TEETH } from './mouth';
+import { HAIR_FEATHER, HAIR_TEETH, TEETH_HEIGHT } from './mouth';
 
 // Every pass that draws into the frame adds the watermark as it draws (markWhileDrawingWgsl).
 
@@ -222,7 +222,7 @@ fn fs(i: VsOut) -> @location(0) vec4f {
   c = mix(c, lip * m.tongue.rgb * tShade, tongue);
   let hair = m.skin.w;
   let underHair = 1.0 - (1.0 - ${HAIR_TEETH.toFixed(4)}) * hair;
-  let teethH = min(0.065 * mouthW, 0.5 * colH) * (1.0 - 0.45 * side) * underHair;
+  let teethH = min(${TEETH_HEIGHT.toFixed(4)} * mouthW, 0.5 * colH) * (1.0 - 0.45 * side) * underHair;
   var teeth = 0.0;
   if (teethH > 0.0) {
     teeth = clamp((teethH - dUp) * px + 0.5, 0.0, 1.0);

@@ -162,6 +162,25 @@ describe.each(Object.entries(FACES))('rig for %s', (_name, { face, w, h }) => {
     for (const n of [1, 2, 98, 327]) expect(moved(n)).toBeLessThan(0.05 * corners);
   });
 
+  it('draws the corners down as the jaw opens, unless a smile holds them up', () => {
+    const at = (expressions: PoseParams['expressions']) => poseRig(rig, { ...rest(), expressions });
+    // How far the corners sit below where they rest (image y down), on average.
+    const drop = (pos: Float32Array) => (pos[MOUTH_CORNER_LEFT * 2 + 1]! + pos[MOUTH_CORNER_RIGHT * 2 + 1]! - rig.rest[MOUTH_CORNER_LEFT * 2 + 1]! - rig.rest[MOUTH_CORNER_RIGHT * 2 + 1]!) / 2;
+    const mouthW = Math.hypot(rig.rest[MOUTH_CORNER_LEFT * 2]! - rig.rest[MOUTH_CORNER_RIGHT * 2]!, rig.rest[MOUTH_CORNER_LEFT * 2 + 1]! - rig.rest[MOUTH_CORNER_RIGHT * 2 + 1]!);
+    const smile = { mouthSmileLeft: 1, mouthSmileRight: 1 };
+    // Open, not smiling: the corners come down.
+    expect(drop(at({ jawOpen: 0.5 }))).toBeGreaterThan(0.02 * mouthW);
+    // Open and smiling fully: the corners stay about where the smile put them.
+    const open = at({ ...smile, jawOpen: 0.5 });
+    expect(Math.abs(drop(open) - drop(at(smile)))).toBeLessThan(0.01 * mouthW);
+    expect(countFlippedTriangles(rig, open)).toBe(0);
+    // A lighter smile holds them in part.
+    const light = { mouthSmileLeft: 0.3, mouthSmileRight: 0.3 };
+    const held = drop(at({ ...light, jawOpen: 0.5 })) - drop(at(light));
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThan(drop(at({ jawOpen: 0.5 })));
+  });
+
   it('sways the head in 3D: yaw moves the nose tip more than the face edge', () => {
     const p = poseRig(rig, { ...rest(), yaw: 0.05 });
     const dx = (i: number) => p[i * 2]! - rig.rest[i * 2]!;
