@@ -8,7 +8,7 @@
 // colour of the portrait's own lid line. Same strip
 // layout as the mouth cavity (mouth.ts); drawn in WGSL (shaders.ts, LID_WGSL) and on the CPU
 // (rasterizeLid).
-import { CAVITY_STRIDE, rasterizeStrip, sampleMean, stripTriangles } from './mouth';
+import { CAVITY_STRIDE, luma, rasterizeStrip, sampleMean, stripTriangles } from './mouth';
 import { sampleBilinear, type RgbaImage } from './raster';
 import type { ExpressionName, PoseParams, Rig } from './types';
 import { LEFT_EYE, RIGHT_EYE, type EyeIndices } from './landmarks';
@@ -215,8 +215,6 @@ export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: numbe
   });
   return style;
 }
-
-const luma = (c: readonly number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
 
 /** The brighter or the darker half (at least one) of colour samples, by luma. */
 function halfByLuma(colours: ReadonlyArray<[number, number, number]>, half: 'brighter' | 'darker'): Array<[number, number, number]> {

@@ -5,7 +5,7 @@
 // keeps everything down to the lower edge of the hair with the upper face and opens the mouth
 // there, under the hair (pose.ts coverSeamPoints, applyJaw): the moustache stays whole, the lower
 // lip and the chin drop with the jaw and the mouth cavity shows between them.
-import { sampleMean } from './mouth';
+import { luma, sampleMean } from './mouth';
 import type { RgbaImage } from './raster';
 import { CHEEK_LEFT, CHEEK_RIGHT, INNER_LIP_LOWER, INNER_LIP_UPPER, LOWER_LIP_BOTTOM, MOUTH_CORNER_LEFT, MOUTH_CORNER_RIGHT, UPPER_LIP_TOP } from './landmarks';
 
@@ -27,8 +27,6 @@ export interface FaceImage {
   scaleX: number;
   scaleY: number;
 }
-
-const luma = (c: readonly number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
 
 /**
  * Where a mouth hidden by hair opens: how far below the lip seam (source px, along the face's down

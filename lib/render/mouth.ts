@@ -148,6 +148,9 @@ function smoothstep(e0: number, e1: number, x: number): number {
   return t * t * (3 - 2 * t);
 }
 
+/** Luma (Rec. 601 weights) of an RGB colour, any scale. */
+export const luma = (c: readonly number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
+
 /** Mean colour (0-1) of a small square around (x, y) in an image. */
 export function sampleMean(img: RgbaImage, x: number, y: number, r: number): [number, number, number] {
   let s0 = 0, s1 = 0, s2 = 0, n = 0;
@@ -192,7 +195,7 @@ export function mouthStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: num
   // or sepia mouth gets a tongue of its own tone, not a red one.
   const lip: [number, number, number] = [acc[0]!, acc[1]!, acc[2]!];
   const ratio = lip.map((c, k) => c / Math.max(0.02, skin[k]!));
-  const k = TONGUE_LUMA / Math.max(1e-3, 0.299 * ratio[0]! + 0.587 * ratio[1]! + 0.114 * ratio[2]!);
+  const k = TONGUE_LUMA / Math.max(1e-3, luma(ratio));
   const tongue = ratio.map((r) => Math.min(TONGUE_TINT_RANGE[1], Math.max(TONGUE_TINT_RANGE[0], r * k))) as [number, number, number];
   return { lip, skin, tongue, mouthW, hair: rig.mouthSeam ? 1 : 0 };
 }
@@ -206,7 +209,6 @@ export function mouthStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: num
 export function shadeCavity(u: number, dUp: number, dLo: number, s: MouthStyle, px: number): [number, number, number, number] {
   const side = Math.min(1, u * u);
   const colH = Math.max(0, dUp + dLo);
-  const luma = (c: readonly number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
   // The dark of the mouth, tinted by the lips, darkest towards the corners.
   const back = 0.2 * (1 - 0.55 * side);
   let r = s.lip[0] * back, g = s.lip[1] * back, b = s.lip[2] * back;
