@@ -248,7 +248,7 @@ describe('Drive a portrait with a real face', () => {
     // 0.96-0.97; 9 runs (two in CI) since the shut lids' colours and the still nose, blink
     // 0.91-0.99, jaw 0.97-0.98, smile 0.62-0.86, yaw 0.97-0.98, pitch 0.95-0.97; 19 runs (nine in CI)
     // since the driver's smile is taken on the portrait's own smile scale (lib/pipeline/calibrate.ts),
-    // blink 0.90-0.98, jaw 0.95-0.99, smile 0.72-0.93, yaw 0.94-0.99, pitch 0.94-0.97; 9 runs (one in
+    // blink 0.90-0.98, jaw 0.95-0.99, smile 0.72-0.93, yaw 0.94-0.99, pitch 0.94-0.97; 10 runs (two in
     // CI) since a smile holds the mouth corners up while the jaw opens (SMILE_HOLDS_CORNERS in
     // pose.ts: before, the talking smile read as none), blink 0.91-0.97, jaw 0.95-0.97, smile
     // 0.94-0.97, yaw 0.97-0.98, pitch 0.95-0.97. Runs differ because every clip carries its own watermark payload,
