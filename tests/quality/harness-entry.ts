@@ -205,11 +205,6 @@ function rigidPositions(rig: Rig, box: Face['box'], t: number, out: Float32Array
 let tracker: FaceTracker | null = null;
 let driver: TrackedDriver | null = null;
 
-/**
- * Issue 8's driving video: the loaded portrait animated with `motion` (no label, unmarked, as any
- * video of a face would be), encoded to H.264 MP4 as the product encodes, then tracked frame by
- * frame as the product tracks a driving video. Kept for runClip's `driven` clips.
- */
 /** The driving video made by makeDriver: how it was tracked, and what the independent re-detector reads in it. */
 export interface DriverInfo {
   frames: number;
@@ -219,6 +214,12 @@ export interface DriverInfo {
   channels: Array<Pick<FrameChannels, 't' | 'values'>>;
 }
 
+/**
+ * Issue 8's driving video: the loaded portrait animated with `motion` (no label, unmarked, as any
+ * video of a face would be), encoded to H.264 MP4 as the product encodes, then tracked frame by
+ * frame as the product tracks a driving video (kept for runClip's `driven` clips), and re-detected
+ * at `fps` by the independent re-detector (for the round trip in run.ts).
+ */
 async function makeDriver(motion: MotionSettings, fps: number): Promise<DriverInfo> {
   const L = loaded!;
   const renderer = await createWebGpuRenderer({ device: device!, source: L.bitmap, rig: L.rig, outWidth: L.outW, outHeight: L.outH, presentMode: 'readback' });
