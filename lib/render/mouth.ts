@@ -5,12 +5,21 @@
 // (shaders.ts, CAVITY_WGSL) and on the CPU (rasterizeCavity here).
 import type { RgbaImage } from './raster';
 import type { Rig } from './types';
-import { CHEEK_LEFT, CHEEK_RIGHT, INNER_CORNER_LEFT, INNER_CORNER_RIGHT, INNER_LIP_LOWER, INNER_LIP_UPPER, MOUTH_CORNER_LEFT, MOUTH_CORNER_RIGHT } from './landmarks';
+import { CHEEK_LEFT, CHEEK_RIGHT, INNER_CORNER_LEFT, INNER_CORNER_RIGHT, INNER_LIP_LOWER, INNER_LIP_UPPER, LEFT_EYE, MOUTH_CORNER_LEFT, MOUTH_CORNER_RIGHT, RIGHT_EYE } from './landmarks';
 
 const NU = INNER_LIP_UPPER.length;
-/** Cavity vertices, as landmark indices: right inner corner, upper inner lip (right -> left), left inner corner, lower inner lip. */
+/** The cavity's outline, as landmark indices: right inner corner, upper inner lip (right -> left), left inner corner, lower inner lip. */
 export const CAVITY_LANDMARKS: readonly number[] = [INNER_CORNER_RIGHT, ...INNER_LIP_UPPER, INNER_CORNER_LEFT, ...INNER_LIP_LOWER];
-export const CAVITY_VERTEX_COUNT = CAVITY_LANDMARKS.length;
+/**
+ * Each lip contour is drawn as a curve through its landmarks (Catmull-Rom), this many segments
+ * between two landmarks: straight between landmarks, an open mouth was a polygon, its corners
+ * plain on a wide opening.
+ */
+export const CAVITY_SUBDIVISIONS = 3;
+/** Points of each contour between the two corners. */
+const NS = (NU + 1) * CAVITY_SUBDIVISIONS - 1;
+/** Cavity vertices: right inner corner, the upper contour's points (right -> left), left inner corner, the lower contour's. */
+export const CAVITY_VERTEX_COUNT = 2 * NS + 2;
 /**
  * Floats per cavity vertex: x, y (source px), u (-1 right corner .. 1 left corner), and the distances
  * (source px, along the face's down axis) to the upper and to the lower inner lip. Distances rather
@@ -32,7 +41,7 @@ export function stripTriangles(n: number): Uint16Array {
 }
 
 /** Triangles of the cavity (a strip between the upper and lower inner lip), as cavity vertex indices. */
-export const CAVITY_TRIANGLES: Uint16Array = stripTriangles(NU);
+export const CAVITY_TRIANGLES: Uint16Array = stripTriangles(NS);
 
 /** Colours (0-1 sRGB) and sizes the cavity is shaded with, fixed per rig. */
 export interface MouthStyle {
@@ -43,6 +52,12 @@ export interface MouthStyle {
    * a painting with red lips, the picture's own tone in a grey or sepia photograph).
    */
   tongue: [number, number, number];
+  /**
+   * The upper teeth's colour where they are lit (the cavity greys them to the sides and shades them
+   * under the lip), in the hue of the portrait's own eye whites: painted in the picture's light and
+   * varnish rather than a white of their own.
+   */
+  teeth: [number, number, number];
   /** Mouth width (outer corners) in source px. */
   mouthW: number;
   /**
@@ -63,6 +78,8 @@ export const HAIR_FEATHER = 0.08;
  * the open mouth read as a dark hole.
  */
 export const TEETH_HEIGHT = 0.11;
+/** Width of the teeth's lower edge, in mouth widths (at least one output pixel): painted, not cut out. */
+export const TEETH_SOFT = 0.015;
 /** Under hair: the upper teeth's height and brightness, as fractions of the open mouth's. */
 export const HAIR_TEETH = 0;
 
@@ -87,6 +104,10 @@ interface CavityCache {
   mouthW: number;
   restOpen: Float64Array;
   open: Float64Array;
+  /** Scratch: a contour's landmarks (corner to corner), and the two contours as curves. */
+  control: Float64Array;
+  upperCurve: Float64Array;
+  lowerCurve: Float64Array;
 }
 const caches = new WeakMap<Rig, CavityCache>();
 
@@ -103,7 +124,8 @@ function cavityCache(rig: Rig): CavityCache {
   const restOpen = new Float64Array(NU);
   const ids = cavityVertices(rig);
   columnOpenings(ids, rig.rest, -fy, fx, restOpen);
-  c = { ids, downX: -fy, downY: fx, mouthW, restOpen, open: new Float64Array(NU) };
+  const curve = () => new Float64Array((NS + 2) * 2);
+  c = { ids, downX: -fy, downY: fx, mouthW, restOpen, open: new Float64Array(NU), control: new Float64Array((NU + 2) * 2), upperCurve: curve(), lowerCurve: curve() };
   caches.set(rig, c);
   return c;
 }
@@ -123,24 +145,64 @@ export function mouthCavity(rig: Rig, positions: ArrayLike<number>, out: Float32
   let grown = 0;
   for (let k = 0; k < NU; k++) grown = Math.max(grown, Math.abs(c.open[k]!) - Math.abs(c.restOpen[k]!));
   const alpha = smoothstep(0.004, 0.03, grown / c.mouthW);
-  const put = (slot: number, lmIdx: number, u: number, dUp: number, dLo: number) => {
+  // The top and the bottom contour (each column's upper and lower landmark as they lie now), corner
+  // to corner, each drawn as a curve through its landmarks.
+  const up = c.upperCurve, lo = c.lowerCurve;
+  const ctl = c.control;
+  for (const [curve, top] of [[up, true], [lo, false]] as const) {
+    ctl[0] = positions[ids[0]! * 2]!;
+    ctl[1] = positions[ids[0]! * 2 + 1]!;
+    for (let k = 0; k < NU; k++) {
+      const lm = top === c.open[k]! >= 0 ? upperAt(ids, k) : lowerAt(ids, k);
+      ctl[(k + 1) * 2] = positions[lm * 2]!;
+      ctl[(k + 1) * 2 + 1] = positions[lm * 2 + 1]!;
+    }
+    ctl[(NU + 1) * 2] = positions[ids[1 + NU]! * 2]!;
+    ctl[(NU + 1) * 2 + 1] = positions[ids[1 + NU]! * 2 + 1]!;
+    catmullRom(ctl, NU + 2, CAVITY_SUBDIVISIONS, curve);
+  }
+  const put = (slot: number, curve: Float64Array, m: number, u: number, dUp: number, dLo: number) => {
     const o = slot * CAVITY_STRIDE;
-    out[o] = positions[lmIdx * 2]!;
-    out[o + 1] = positions[lmIdx * 2 + 1]!;
+    out[o] = curve[m * 2]!;
+    out[o + 1] = curve[m * 2 + 1]!;
     out[o + 2] = u;
     out[o + 3] = dUp;
     out[o + 4] = dLo;
   };
-  put(0, ids[0]!, -1, 0, 0);
-  put(1 + NU, ids[1 + NU]!, 1, 0, 0);
-  for (let k = 0; k < NU; k++) {
-    const u = -1 + (2 * (k + 1)) / (NU + 1);
-    const crossed = c.open[k]! < 0;
-    const h = Math.abs(c.open[k]!);
-    put(1 + k, crossed ? lowerAt(ids, k) : upperAt(ids, k), u, 0, h);
-    put(2 + NU + k, crossed ? upperAt(ids, k) : lowerAt(ids, k), u, h, 0);
+  put(0, up, 0, -1, 0, 0);
+  put(1 + NS, up, NS + 1, 1, 0, 0);
+  for (let m = 1; m <= NS; m++) {
+    const u = -1 + (2 * m) / (NS + 1);
+    const open = (lo[m * 2]! - up[m * 2]!) * c.downX + (lo[m * 2 + 1]! - up[m * 2 + 1]!) * c.downY;
+    const crossed = open < 0;
+    const h = Math.abs(open);
+    put(m, crossed ? lo : up, m, u, 0, h);
+    put(1 + NS + m, crossed ? up : lo, m, u, h, 0);
   }
   return alpha;
+}
+
+/**
+ * A Catmull-Rom curve through `n` points (x, y pairs), `sub` segments between two of them, ends
+ * clamped: writes (n - 1) * sub + 1 points into `out`, through every input point.
+ */
+export function catmullRom(pts: ArrayLike<number>, n: number, sub: number, out: Float64Array): void {
+  let o = 0;
+  for (let i = 0; i + 1 < n; i++) {
+    const a = Math.max(0, i - 1), d = Math.min(n - 1, i + 2);
+    for (let j = 0; j < sub; j++) {
+      const t = j / sub, t2 = t * t, t3 = t2 * t;
+      const h00 = 2 * t3 - 3 * t2 + 1, h10 = t3 - 2 * t2 + t, h01 = -2 * t3 + 3 * t2, h11 = t3 - t2;
+      for (let k = 0; k < 2; k++) {
+        const p1 = pts[i * 2 + k]!, p2 = pts[(i + 1) * 2 + k]!;
+        const m1 = (p2 - pts[a * 2 + k]!) / (i + 1 - a);
+        const m2 = (pts[d * 2 + k]! - p1) / (d - i);
+        out[o++] = h00 * p1 + h10 * m1 + h01 * p2 + h11 * m2;
+      }
+    }
+  }
+  out[o++] = pts[(n - 1) * 2]!;
+  out[o] = pts[(n - 1) * 2 + 1]!;
 }
 
 function smoothstep(e0: number, e1: number, x: number): number {
@@ -197,7 +259,65 @@ export function mouthStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: num
   const ratio = lip.map((c, k) => c / Math.max(0.02, skin[k]!));
   const k = TONGUE_LUMA / Math.max(1e-3, luma(ratio));
   const tongue = ratio.map((r) => Math.min(TONGUE_TINT_RANGE[1], Math.max(TONGUE_TINT_RANGE[0], r * k))) as [number, number, number];
-  return { lip, skin, tongue, mouthW, hair: rig.mouthSeam ? 1 : 0 };
+  return { lip, skin, tongue, teeth: teethColour(eyeWhite(L, img, scaleX, scaleY), skin), mouthW, hair: rig.mouthSeam ? 1 : 0 };
+}
+
+/**
+ * The eye whites' colour (0-1) in `img`: between the lids, beside the iris, away from the corners;
+ * the brighter half of those samples (a lash, a lid's shadow or the pink inner corner is darker).
+ * Null when the eyes show too little white to sample (closed, or a tiny face).
+ */
+export function eyeWhite(L: ArrayLike<number>, img: RgbaImage, scaleX: number, scaleY: number): [number, number, number] | null {
+  const samples: Array<[number, number, number]> = [];
+  for (const eye of [RIGHT_EYE, LEFT_EYE]) {
+    const cx = (L[eye.cornerA * 3]! + L[eye.cornerB * 3]!) / 2, cy = (L[eye.cornerA * 3 + 1]! + L[eye.cornerB * 3 + 1]!) / 2;
+    // The iris of this eye: of the two iris centres, the one nearer its middle; its ring gives the radius.
+    const iris = [468, 473].reduce((a, b) => (Math.hypot(L[a * 3]! - cx, L[a * 3 + 1]! - cy) <= Math.hypot(L[b * 3]! - cx, L[b * 3 + 1]! - cy) ? a : b));
+    const ix = L[iris * 3]!, iy = L[iris * 3 + 1]!;
+    let ir = 0;
+    for (let k = 1; k <= 4; k++) ir += Math.hypot(L[(iris + k) * 3]! - ix, L[(iris + k) * 3 + 1]! - iy) / 4;
+    // Lid pairs 1..5 of 7 (the outer ones end in the corners).
+    for (let k = 1; k < eye.upper.length - 1; k++) {
+      const a = eye.upper[k]!, b = eye.lower[k]!;
+      const mx = (L[a * 3]! + L[b * 3]!) / 2, my = (L[a * 3 + 1]! + L[b * 3 + 1]!) / 2;
+      const h = Math.hypot(L[b * 3]! - L[a * 3]!, (L[b * 3 + 1]! - L[a * 3 + 1]!));
+      const r = 0.25 * h;
+      if (h * Math.min(scaleX, scaleY) < 3 || Math.hypot(mx - ix, my - iy) < 1.15 * ir + r) continue;
+      samples.push(sampleMean(img, mx * scaleX, my * scaleY, Math.max(0.5, r * Math.min(scaleX, scaleY))));
+    }
+  }
+  if (samples.length < 2) return null;
+  samples.sort((p, q) => luma(q) - luma(p));
+  const bright = samples.slice(0, Math.max(2, Math.ceil(samples.length / 2)));
+  return [0, 1, 2].map((k) => bright.reduce((s, c) => s + c[k]!, 0) / bright.length) as [number, number, number];
+}
+
+/** A tooth's own colour under a white light. */
+const IVORY = [1, 0.97, 0.88];
+
+/**
+ * A tooth's hue in a picture whose whites are `white`: ivory, tinted as the whites are, but
+ * by a tint neither bluer than grey nor pinker than orange (whites can be bloodshot, or pink at the
+ * inner corner).
+ */
+function toothHue(white: readonly number[]): number[] {
+  const l = Math.max(0.02, luma(white));
+  const g = white[1]! / l;
+  const b = Math.min(white[2]! / l, g);
+  const r = Math.min(white[0]! / l, 2 * g - b);
+  return [r * IVORY[0]!, g * IVORY[1]!, b * IVORY[2]!];
+}
+
+/**
+ * The teeth's lit colour: the eye whites' hue (the picture's own white, in its light and varnish),
+ * or without them half a neutral ivory and half the skin's hue; as bright as a lit tooth in this
+ * skin's light (an open mouth reads as one by its teeth's contrast with the dark).
+ */
+export function teethColour(white: readonly number[] | null, skin: readonly number[]): [number, number, number] {
+  const skinL = Math.max(0.05, luma(skin));
+  const hue = white ? toothHue(white) : [0, 1, 2].map((k) => 0.5 * IVORY[k]! + 0.5 * skin[k]! / skinL);
+  const l = Math.min(0.9, 0.12 + 0.75 * skinL) / Math.max(0.02, luma(hue));
+  return hue.map((c) => Math.min(1, c * l)) as [number, number, number];
 }
 
 /**
@@ -219,22 +339,20 @@ export function shadeCavity(u: number, dUp: number, dLo: number, s: MouthStyle, 
   r += (s.lip[0] * s.tongue[0] * tShade - r) * tongue;
   g += (s.lip[1] * s.tongue[1] * tShade - g) * tongue;
   b += (s.lip[2] * s.tongue[2] * tShade - b) * tongue;
-  // Upper teeth: a band hanging from the upper lip, as bright as the skin, greying to the sides,
-  // with faint gaps between teeth and the lip's shadow along the top.
+  // Upper teeth: a band hanging from the upper lip in the teeth's colour, greying to the sides, with
+  // faint gaps between teeth, the lip's shadow along the top and a soft lower edge.
   const underHair = 1 - (1 - HAIR_TEETH) * s.hair;
   const teethH = Math.min(TEETH_HEIGHT * s.mouthW, 0.5 * colH) * (1 - 0.45 * side) * underHair;
-  const teeth = teethH > 0 ? clamp01((teethH - dUp) * px + 0.5) : 0;
-  const skinL = Math.max(0.05, luma(s.skin));
-  const bright = Math.min(0.9, 0.12 + 0.75 * skinL) * (1 - 0.6 * side) * underHair;
+  const soft = Math.max(1, TEETH_SOFT * s.mouthW * px);
+  const teeth = teethH > 0 ? clamp01(((teethH - dUp) * px) / soft + 0.5) : 0;
   const f = u / 0.17 + 0.5;
   const gapD = Math.abs(f - Math.floor(f) - 0.5);
   const gap = 1 - 0.12 * (1 - smoothstep(0.03, 0.16, gapD));
   const shadow = 0.55 + 0.45 * smoothstep(0, 0.5 * Math.max(teethH, 1e-6), dUp);
-  const tw = bright * gap * shadow;
-  // Off-white in the painting's own light: half neutral ivory, half the skin's hue.
-  r += (tw * (0.5 * 1.0 + 0.5 * Math.min(1.6, s.skin[0] / skinL)) - r) * teeth;
-  g += (tw * (0.5 * 0.97 + 0.5 * Math.min(1.6, s.skin[1] / skinL)) - g) * teeth;
-  b += (tw * (0.5 * 0.88 + 0.5 * Math.min(1.6, s.skin[2] / skinL)) - b) * teeth;
+  const tw = (1 - 0.6 * side) * underHair * gap * shadow;
+  r += (tw * s.teeth[0] - r) * teeth;
+  g += (tw * s.teeth[1] - g) * teeth;
+  b += (tw * s.teeth[2] - b) * teeth;
   // The top edge is the upper lip's (one pixel of anti-aliasing) or, under hair, a fade.
   const top = s.hair > 0 ? smoothstep(0, HAIR_FEATHER * s.mouthW, dUp) : clamp01(dUp * px);
   const edge = Math.min(top, clamp01(dLo * px));

@@ -1,7 +1,7 @@
 /** WGSL for the WebGPU renderer. */
 import { markWhileDrawingWgsl } from '../watermark/embed-gpu';
 import { LASH_STRENGTH, LASH_WIDTH, LID_FADE, LID_FEATHER, LID_GRAIN } from './lids';
-import { HAIR_FEATHER, HAIR_TEETH, TEETH_HEIGHT } from './mouth';
+import { HAIR_FEATHER, HAIR_TEETH, TEETH_HEIGHT, TEETH_SOFT } from './mouth';
 
 // Every pass that draws into the frame adds the watermark as it draws (markWhileDrawingWgsl).
 
@@ -190,6 +190,8 @@ struct Cavity {
   skin: vec4f,
   // Tongue tint (rgb).
   tongue: vec4f,
+  // The teeth's lit colour (rgb).
+  teeth: vec4f,
 };
 @group(0) @binding(0) var<uniform> m: Cavity;
 ${markWhileDrawingWgsl(1)}
@@ -223,18 +225,17 @@ fn fs(i: VsOut) -> @location(0) vec4f {
   let hair = m.skin.w;
   let underHair = 1.0 - (1.0 - ${HAIR_TEETH.toFixed(4)}) * hair;
   let teethH = min(${TEETH_HEIGHT.toFixed(4)} * mouthW, 0.5 * colH) * (1.0 - 0.45 * side) * underHair;
+  let soft = max(1.0, ${TEETH_SOFT.toFixed(4)} * mouthW * px);
   var teeth = 0.0;
   if (teethH > 0.0) {
-    teeth = clamp((teethH - dUp) * px + 0.5, 0.0, 1.0);
+    teeth = clamp((teethH - dUp) * px / soft + 0.5, 0.0, 1.0);
   }
-  let skinL = max(0.05, dot(m.skin.rgb, vec3f(0.299, 0.587, 0.114)));
-  let bright = min(0.9, 0.12 + 0.75 * skinL) * (1.0 - 0.6 * side) * underHair;
   let f = u / 0.17 + 0.5;
   let gapD = abs(f - floor(f) - 0.5);
   let gap = 1.0 - 0.12 * (1.0 - sstep(0.03, 0.16, gapD));
   let shadow = 0.55 + 0.45 * sstep(0.0, 0.5 * max(teethH, 1e-6), dUp);
-  let tw = bright * gap * shadow;
-  c = mix(c, tw * (0.5 * vec3f(1.0, 0.97, 0.88) + 0.5 * min(vec3f(1.6), m.skin.rgb / skinL)), teeth);
+  let tw = (1.0 - 0.6 * side) * underHair * gap * shadow;
+  c = mix(c, tw * m.teeth.rgb, teeth);
   var top = clamp(dUp * px, 0.0, 1.0);
   if (hair > 0.0) {
     top = sstep(0.0, ${HAIR_FEATHER.toFixed(4)} * mouthW, dUp);

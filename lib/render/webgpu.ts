@@ -284,6 +284,7 @@ export async function createWebGpuRenderer(
     style.lip[0], style.lip[1], style.lip[2], style.mouthW,
     style.skin[0], style.skin[1], style.skin[2], style.hair,
     style.tongue[0], style.tongue[1], style.tongue[2], 0,
+    style.teeth[0], style.teeth[1], style.teeth[2], 0,
   ]);
   const cavUni = device.createBuffer({ size: cavUniData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   const cavPipeline = stripPipeline(device, CAVITY_WGSL, format, marks);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRig } from '../../lib/render/mesh';
 import { mouthCover } from '../../lib/render/mouth-cover';
-import { CAVITY_STRIDE, CAVITY_VERTEX_COUNT, mouthCavity } from '../../lib/render/mouth';
+import { CAVITY_LANDMARKS, CAVITY_STRIDE, CAVITY_SUBDIVISIONS, CAVITY_VERTEX_COUNT, mouthCavity } from '../../lib/render/mouth';
 import { countFlippedTriangles, poseRig } from '../../lib/render/pose';
 import { INNER_LIP_LOWER, INNER_LIP_UPPER } from '../../lib/render/landmarks';
 import type { PoseParams } from '../../lib/render/types';
@@ -59,7 +59,7 @@ describe('mouths hidden by hair', () => {
     const covered = buildRig(face, w, h, picture(hairEdge));
     const open = buildRig(face, w, h, picture(null));
     expect(covered.mouthCover).toBeGreaterThan(0);
-    expect(covered.mouthSeam?.length).toBe(CAVITY_VERTEX_COUNT);
+    expect(covered.mouthSeam?.length).toBe(CAVITY_LANDMARKS.length);
     expect(open.mouthCover).toBe(0);
     expect(open.mouthSeam).toBeUndefined();
     const cut = covered.rest[covered.mouthSeam![0]! * 2 + 1]!;
@@ -72,8 +72,9 @@ describe('mouths hidden by hair', () => {
       expect(p[152 * 2 + 1]! - covered.rest[152 * 2 + 1]!).toBeGreaterThan(0.5 * jaw * 0.55 * mouthW);
       // The mouth opens along the cut: its top row stays at the cut, its bottom row drops.
       expect(mouthCavity(covered, p, cav)).toBe(1);
-      const mid = 1 + Math.floor(INNER_LIP_UPPER.length / 2);
-      const lo = mid + INNER_LIP_UPPER.length + 1;
+      // The middle landmark's column, on the top contour and on the bottom one.
+      const mid = (1 + Math.floor(INNER_LIP_UPPER.length / 2)) * CAVITY_SUBDIVISIONS;
+      const lo = mid + CAVITY_VERTEX_COUNT / 2;
       expect(Math.abs(cav[mid * CAVITY_STRIDE + 1]! - cut)).toBeLessThan(0.02 * mouthW);
       expect(cav[lo * CAVITY_STRIDE + 1]! - cut).toBeGreaterThan(0.3 * jaw * 0.55 * mouthW);
     }

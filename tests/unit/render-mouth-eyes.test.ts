@@ -5,13 +5,16 @@ import type { PoseParams } from '../../lib/render/types';
 import {
   CAVITY_LANDMARKS,
   CAVITY_STRIDE,
+  CAVITY_SUBDIVISIONS,
   CAVITY_TRIANGLES,
   CAVITY_VERTEX_COUNT,
   HAIR_FEATHER,
+  eyeWhite,
   mouthCavity,
   mouthStyle,
   rasterizeCavity,
   shadeCavity,
+  teethColour,
   type MouthStyle,
 } from '../../lib/render/mouth';
 import { EYES, LID_COVER, LID_FADE, LID_TRIANGLES, LID_VERTEX_COUNT, eyeLid, LASH_MAX_LUMA, LID_GRAIN, lidSkinOffset, lidStyle, rasterizeLid, shadeLid } from '../../lib/render/lids';
@@ -23,8 +26,9 @@ const rest = (): PoseParams => ({ yaw: 0, pitch: 0, roll: 0, tx: 0, ty: 0, expre
 
 describe('strip topology', () => {
   it('the cavity is a strip over the inner lip contour: every vertex used, no repeated triangle', () => {
-    expect(CAVITY_LANDMARKS.length).toBe(CAVITY_VERTEX_COUNT);
     expect(CAVITY_LANDMARKS).toEqual([78, ...INNER_LIP_UPPER, 308, ...INNER_LIP_LOWER]);
+    // Two corners, and each contour's points between them: CAVITY_SUBDIVISIONS a landmark segment.
+    expect(CAVITY_VERTEX_COUNT).toBe(2 + 2 * ((INNER_LIP_UPPER.length + 1) * CAVITY_SUBDIVISIONS - 1));
     expect(CAVITY_TRIANGLES.length).toBe(3 * (CAVITY_VERTEX_COUNT - 2));
     const used = new Set(Array.from(CAVITY_TRIANGLES));
     expect(used.size).toBe(CAVITY_VERTEX_COUNT);
@@ -50,11 +54,12 @@ describe('inner lips detected crossed (as on Descartes: "upper" landmarks a frac
     const p = poseRig(rig, { ...rest(), expressions: { jawOpen: 0.6 } });
     const v = new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE);
     expect(mouthCavity(rig, p, v)).toBe(1);
-    const NU = INNER_LIP_UPPER.length;
+    const NS = CAVITY_VERTEX_COUNT / 2 - 1;
     const drop = Math.max(p[14 * 2 + 1]! - rig.rest[14 * 2 + 1]!, p[13 * 2 + 1]! - rig.rest[13 * 2 + 1]!);
-    for (let k = 1; k < NU - 1; k++) {
-      const top = (1 + k) * CAVITY_STRIDE;
-      const bot = (2 + NU + k) * CAVITY_STRIDE;
+    // Every column from the second landmark's to the last but one's (between them the curves pass).
+    for (let m = 2 * CAVITY_SUBDIVISIONS; m <= NS - 2 * CAVITY_SUBDIVISIONS + 1; m++) {
+      const top = m * CAVITY_STRIDE;
+      const bot = (1 + NS + m) * CAVITY_STRIDE;
       expect(v[bot + 1]! - v[top + 1]!).toBeGreaterThan(0.4 * drop);
       expect(v[top + 4]).toBeCloseTo(v[bot + 1]! - v[top + 1]!, 0);
       expect(v[bot + 3]).toBeCloseTo(v[top + 4]!, 5);
@@ -85,14 +90,37 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
     expect(p[152 * 2 + 1]! - rig.rest[152 * 2 + 1]!).toBeGreaterThan(0.5 * drop);
     const v = new Float32Array(CAVITY_VERTEX_COUNT * CAVITY_STRIDE);
     expect(mouthCavity(rig, p, v)).toBe(1);
-    // Vertices sit on the posed landmarks; the middle column is as tall as the lip gap there.
+    // The contours are curves through the posed landmarks (every CAVITY_SUBDIVISIONS-th vertex), bulging
+    // out of the chords between them where the opening is convex; the middle column is as tall as the
+    // lip gap there.
+    const NS = CAVITY_VERTEX_COUNT / 2 - 1;
+    const NU = INNER_LIP_UPPER.length;
+    const slotOf = (k: number) => (k === 0 ? 0 : k <= NU ? k * CAVITY_SUBDIVISIONS : k === NU + 1 ? NS + 1 : NS + 1 + (k - NU - 1) * CAVITY_SUBDIVISIONS);
     CAVITY_LANDMARKS.forEach((lm, k) => {
-      expect(v[k * CAVITY_STRIDE]).toBeCloseTo(p[lm * 2]!, 4);
-      expect(v[k * CAVITY_STRIDE + 1]).toBeCloseTo(p[lm * 2 + 1]!, 4);
+      expect(v[slotOf(k) * CAVITY_STRIDE]).toBeCloseTo(p[lm * 2]!, 4);
+      expect(v[slotOf(k) * CAVITY_STRIDE + 1]).toBeCloseTo(p[lm * 2 + 1]!, 4);
     });
-    const mid = Math.floor(INNER_LIP_UPPER.length / 2);
-    const hUp = v[(1 + mid) * CAVITY_STRIDE + 4]!;
-    const hLo = v[(2 + INNER_LIP_UPPER.length + mid) * CAVITY_STRIDE + 3]!;
+    // Smooth: along each contour the direction turns far less from one vertex to the next than the
+    // polygon through the landmarks alone turns at a landmark.
+    const maxTurn = (pts: Array<[number, number]>) => {
+      let worst = 0;
+      for (let i = 1; i + 1 < pts.length; i++) {
+        const a = Math.atan2(pts[i]![1] - pts[i - 1]![1], pts[i]![0] - pts[i - 1]![0]);
+        const b = Math.atan2(pts[i + 1]![1] - pts[i]![1], pts[i + 1]![0] - pts[i]![0]);
+        worst = Math.max(worst, Math.abs(Math.atan2(Math.sin(b - a), Math.cos(b - a))));
+      }
+      return worst;
+    };
+    const at = (slot: number): [number, number] => [v[slot * CAVITY_STRIDE]!, v[slot * CAVITY_STRIDE + 1]!];
+    for (const contour of [0, 1]) {
+      const slots = Array.from({ length: NS + 2 }, (_, m) => (m === 0 ? 0 : m === NS + 1 ? NS + 1 : contour ? NS + 1 + m : m));
+      const curve = slots.map(at).slice(1, -1);
+      const polygon = slots.filter((_, m) => m % CAVITY_SUBDIVISIONS === 0).map(at).slice(1);
+      expect(maxTurn(curve)).toBeLessThan(0.6 * maxTurn(polygon));
+    }
+    const mid = Math.floor(NU / 2);
+    const hUp = v[(mid + 1) * CAVITY_SUBDIVISIONS * CAVITY_STRIDE + 4]!;
+    const hLo = v[(1 + NS + (mid + 1) * CAVITY_SUBDIVISIONS) * CAVITY_STRIDE + 3]!;
     expect(hUp).toBeCloseTo(hLo, 5);
     expect(hUp).toBeGreaterThan(0.8 * drop);
     // Every cavity triangle has the same orientation (a simple polygon, no bow-tie).
@@ -113,7 +141,7 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
   });
 
   it('shades the cavity dark in the middle, with light upper teeth and a reddish tongue, coloured from the lips', () => {
-    const style: MouthStyle = { lip: [0.7, 0.35, 0.3], skin: [0.85, 0.7, 0.6], tongue: [0.95, 0.6, 0.62], mouthW, hair: 0 };
+    const style: MouthStyle = { lip: [0.7, 0.35, 0.3], skin: [0.85, 0.7, 0.6], tongue: [0.95, 0.6, 0.62], teeth: teethColour(null, [0.85, 0.7, 0.6]), mouthW, hair: 0 };
     const colH = 0.3 * mouthW;
     const luma = (c: number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
     const teeth = shadeCavity(0, 0.03 * mouthW, colH - 0.03 * mouthW, style, 1);
@@ -127,6 +155,35 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
     // Anti-aliased edge: zero on the lip line, full a pixel inside; darker at the corners.
     expect(shadeCavity(0, 0, colH, style, 1)[3]).toBe(0);
     expect(luma(shadeCavity(0.95, 0.5 * colH, 0.5 * colH, style, 1))).toBeLessThan(luma(middle));
+  });
+
+  it('takes the teeth\'s hue from the picture\'s own eye whites, found between the lids beside the iris', () => {
+    // Skin everywhere, the eye openings painted a yellowed white, the irises dark.
+    const W = 800;
+    const k = W / Math.max(rig.width, rig.height);
+    const L = face.landmarks;
+    const data = new Uint8ClampedArray(W * W * 4);
+    const paint = (x: number, y: number, c: number[]) => data.set([...c, 255], (y * W + x) * 4);
+    for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) paint(x, y, [200, 150, 110]);
+    for (const e of EYES) {
+      const ids = [e.cornerA, e.cornerB, ...e.upper, ...e.lower];
+      const xs = ids.map((i) => L[i * 3]! * k), ys = ids.map((i) => L[i * 3 + 1]! * k);
+      for (let y = Math.floor(Math.min(...ys)); y <= Math.ceil(Math.max(...ys)); y++)
+        for (let x = Math.floor(Math.min(...xs)); x <= Math.ceil(Math.max(...xs)); x++) paint(x, y, [220, 200, 120]);
+    }
+    for (const c of [468, 473]) {
+      const r = Math.hypot(L[(c + 1) * 3]! - L[c * 3]!, L[(c + 1) * 3 + 1]! - L[c * 3 + 1]!) * k * 1.1;
+      for (let y = -Math.ceil(r); y <= Math.ceil(r); y++)
+        for (let x = -Math.ceil(r); x <= Math.ceil(r); x++)
+          if (x * x + y * y <= r * r) paint(Math.round(L[c * 3]! * k + x), Math.round(L[c * 3 + 1]! * k + y), [60, 40, 30]);
+    }
+    const white = eyeWhite(L, { width: W, height: W, data }, k, k)!;
+    expect(white).not.toBeNull();
+    white.forEach((c, i) => expect(c).toBeCloseTo([220, 200, 120][i]! / 255, 1));
+    // The style's teeth take that hue: yellowed, as the whites are, not the skin's orange.
+    const teeth = mouthStyle(rig, { width: W, height: W, data }, k, k).teeth;
+    expect(teeth[1] / teeth[0]).toBeGreaterThan(0.85);
+    expect(teeth[2] / teeth[1]).toBeLessThan(0.75);
   });
 
   it('tints the tongue red where the lips are redder than the skin, and in the picture\'s own tone in a photograph', () => {
@@ -151,7 +208,7 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
   });
 
   it('under hair, fades the cavity in below the hair and keeps the upper teeth in its shadow', () => {
-    const open: MouthStyle = { lip: [0.3, 0.3, 0.3], skin: [0.8, 0.8, 0.8], tongue: [0.72, 0.72, 0.72], mouthW, hair: 0 };
+    const open: MouthStyle = { lip: [0.3, 0.3, 0.3], skin: [0.8, 0.8, 0.8], tongue: [0.72, 0.72, 0.72], teeth: teethColour(null, [0.8, 0.8, 0.8]), mouthW, hair: 0 };
     const hair: MouthStyle = { ...open, hair: 1 };
     const colH = 0.3 * mouthW;
     const luma = (c: number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
@@ -185,7 +242,7 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
       v[k * CAVITY_STRIDE + 1] = (v[k * CAVITY_STRIDE + 1]! - y0) * s + 4;
     }
     const img = { width: W, height: W, data: new Uint8ClampedArray(W * W * 4).fill(255) };
-    rasterizeCavity(img, v, { lip: [0.6, 0.3, 0.3], skin: [0.8, 0.7, 0.6], tongue: [0.95, 0.6, 0.62], mouthW, hair: 0 }, alpha, s);
+    rasterizeCavity(img, v, { lip: [0.6, 0.3, 0.3], skin: [0.8, 0.7, 0.6], tongue: [0.95, 0.6, 0.62], teeth: teethColour(null, [0.8, 0.7, 0.6]), mouthW, hair: 0 }, alpha, s);
     let changed = 0;
     for (let i = 0; i < W * W; i++) if (img.data[i * 4]! < 250) changed++;
     expect(changed).toBeGreaterThan(30);
@@ -370,6 +427,28 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
     expect(worst).toBeLessThan(MAX_DEPTH_GRADIENT * 1.05);
     // The nose still stands out of the face (nearer than the cheeks by at least a tenth of the face width).
     expect(rig.depth[1]! - (rig.depth[234]! + rig.depth[454]!) / 2).toBeLessThan(-0.1 * hf.faceW);
+  });
+});
+
+describe('the teeth\'s colour', () => {
+  const luma = (c: readonly number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
+  const skin = [0.7, 0.55, 0.4];
+
+  it('is yellowed as the eye whites are, but neither pinker than ivory nor bluer than grey', () => {
+    const yellowed = teethColour([0.75, 0.68, 0.35], skin);
+    expect(yellowed[2] / yellowed[1]).toBeLessThan(0.6);
+    // Ivory (1, 0.97, 0.88) tinted by at most orange: the tint's red no more than twice its green less its blue.
+    const pink = teethColour([0.85, 0.62, 0.6], skin);
+    const tint = [pink[0] / 1, pink[1] / 0.97, pink[2] / 0.88];
+    expect(tint[0]).toBeLessThanOrEqual(2 * tint[1]! - tint[2]! + 1e-9);
+    expect(pink[0] / pink[1]).toBeLessThan(0.85 / 0.62);
+    const blue = teethColour([0.6, 0.65, 0.8], skin);
+    expect(blue[2] / 0.88).toBeLessThanOrEqual(blue[1]! / 0.97 + 1e-9);
+  });
+
+  it('is as bright as a lit tooth in the skin\'s light, whatever the whites\' brightness', () => {
+    const want = Math.min(0.9, 0.12 + 0.75 * luma(skin));
+    for (const white of [[0.3, 0.28, 0.25], [0.9, 0.88, 0.8], null]) expect(luma(teethColour(white, skin))).toBeCloseTo(want, 2);
   });
 });
 
