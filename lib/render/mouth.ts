@@ -1,6 +1,6 @@
 // The mouth interior. When the jaw (or a funnel) parts the lips, the region between the posed inner
 // lip contours is drawn as a shaded cavity (dark, with a hint of upper teeth and of the tongue,
-// coloured from this face's own lips and skin) instead of the stretched seam triangles, which would
+// coloured from this face's own lips, skin and eye whites) instead of the stretched seam triangles, which would
 // otherwise smear lip pixels across the opening. The same geometry and shading run in WGSL
 // (shaders.ts, CAVITY_WGSL) and on the CPU (rasterizeCavity here).
 import type { RgbaImage } from './raster';
