@@ -273,7 +273,7 @@ export function shadeLid(u: number, dUp: number, dLo: number, skin: readonly num
   const line = LASH_STRENGTH * (1 - t * t * (3 - 2 * t));
   const side = 1 - 0.12 * Math.min(1, u * u);
   const f = Math.min(1, Math.max(0, dUp / Math.max(LID_FEATHER * eyeW, LID_FADE * (dUp + dLo))));
-  const edge = Math.min(1, Math.max(0, dLo * px + 1)) * f * f * (3 - 2 * f);
+  const edge = Math.min(1, Math.max(0, dLo * px + 0.5)) * f * f * (3 - 2 * f);
   const k = side * (1 - line);
   return [skin[0]! * k + lash[0]! * line, skin[1]! * k + lash[1]! * line, skin[2]! * k + lash[2]! * line, edge];
 }

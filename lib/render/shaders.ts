@@ -278,11 +278,10 @@ fn fs(i: VsOut) -> @location(0) vec4f {
   let line = ${LASH_STRENGTH.toFixed(4)} * (1.0 - t * t * (3.0 - 2.0 * t));
   let side = 1.0 - 0.12 * min(1.0, u * u);
   // Fades in from the top over LID_FADE of its height (at least LID_FEATHER eye widths); its lower
-  // edge, the lash line's, is anti-aliased over the pixel the strip reaches past it (eyeLid's aa),
-  // the line itself as dark as drawn without it (half a pixel lighter, van Gogh's weakest blinks
-  // went unseen).
+  // edge, the lash line's, is anti-aliased: a pixel's coverage of the edge, for which the strip
+  // reaches a pixel past it (eyeLid's aa).
   let f = clamp(dUp / max(${LID_FEATHER.toFixed(4)} * w, ${LID_FADE.toFixed(4)} * (dUp + dLo)), 0.0, 1.0);
-  let edge = clamp(dLo * m.px + 1.0, 0.0, 1.0) * f * f * (3.0 - 2.0 * f);
+  let edge = clamp(dLo * m.px + 0.5, 0.0, 1.0) * f * f * (3.0 - 2.0 * f);
   return wmOver(skin * side * (1.0 - line) + m.lash.rgb * line, m.alpha * edge, i.pos.xy);
 }
 `;

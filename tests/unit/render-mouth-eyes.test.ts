@@ -290,12 +290,12 @@ describe.each(Object.entries(FACES))('mouth, lids and head turns for %s', (_name
       expect(withAa[o + 4]).toBeCloseTo(-0.8, 5);
       expect(withAa[o + 3]! - l[o + 3]!).toBeCloseTo(0.8, 4);
     }
-    // The lash line's edge is anti-aliased over the pixel past it (px = 2: half a source px): opaque
-    // on the line, half a pixel past it half, a pixel past it not at all.
+    // The lash line's edge is anti-aliased: a pixel's coverage of it (half on the line, none a half
+    // pixel past it, all a half pixel inside).
     const lash = (dLo: number) => shadeLid(0, 2, dLo, [0.8, 0.6, 0.5], [0.1, 0.05, 0.05], 40, 2)[3];
-    expect(lash(0)).toBe(1);
-    expect(lash(-0.25)).toBeCloseTo(0.5, 5);
-    expect(lash(-0.5)).toBe(0);
+    expect(lash(0)).toBeCloseTo(0.5, 5);
+    expect(lash(-0.25)).toBe(0);
+    expect(lash(0.25)).toBe(1);
     const lid = shadeLid(0, 2, 0.001, [0.8, 0.6, 0.5], [0.1, 0.05, 0.05], 40, 1);
     const skin = shadeLid(0, 2, 20, [0.8, 0.6, 0.5], [0.1, 0.05, 0.05], 40, 1);
     expect(lid[0]).toBeLessThan(skin[0]); // the lash line is darker
