@@ -86,7 +86,7 @@ export async function createCpuRenderer(opts: CpuRendererOptions): Promise<Frame
         rasterizeCavity(dst, cavVerts, style, cavAlpha, sx);
       }
       for (let eye = 0; eye < EYES.length; eye++) {
-        const a = eyeLid(rig, positions, eye, lidVerts, pose, 1 / sx);
+        const a = eyeLid(rig, positions, eye, lidVerts, pose);
         if (!(a > 0)) continue;
         const offset = lidSkinOffset(rig, positions, lids, eye);
         for (let i = 0; i < lidVerts.length; i += CAVITY_STRIDE) {

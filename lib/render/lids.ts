@@ -105,11 +105,9 @@ function lidCache(rig: Rig): LidCache {
 /**
  * Lid overlay for eye `eye` (index into EYES) at these posed positions: fills `out`
  * (LID_VERTEX_COUNT x CAVITY_STRIDE floats) and returns its opacity: 0 until the blink is three
- * quarters done (so the first frame and open eyes are untouched), 1 when shut. `aa`: one output
- * pixel in source px; the strip reaches that much past the lash line, so that the line's edge can
- * be anti-aliased (without it, the line's lower edge was the triangles' own, a staircase).
+ * quarters done (so the first frame and open eyes are untouched), 1 when shut.
  */
-export function eyeLid(rig: Rig, positions: ArrayLike<number>, eye: number, out: Float32Array, pose?: PoseParams, aa = 0): number {
+export function eyeLid(rig: Rig, positions: ArrayLike<number>, eye: number, out: Float32Array, pose?: PoseParams): number {
   const c = lidCache(rig);
   const e = EYES[eye]!;
   openings(positions, e, c.downX[eye]!, c.downY[eye]!, c.open);
@@ -155,7 +153,7 @@ export function eyeLid(rig: Rig, positions: ArrayLike<number>, eye: number, out:
     const top = mUp + LID_COVER * Math.max(0, rest[k]! - open);
     const h = open + top + mLo;
     put(1 + k, e.upper[k]!, u, 0, h, -top * dX, -top * dY);
-    put(2 + NE + k, e.lower[k]!, u, h + aa, -aa, (mLo + aa) * dX, (mLo + aa) * dY);
+    put(2 + NE + k, e.lower[k]!, u, h, 0, mLo * dX, mLo * dY);
   }
   return alpha;
 }
@@ -273,7 +271,7 @@ export function shadeLid(u: number, dUp: number, dLo: number, skin: readonly num
   const line = LASH_STRENGTH * (1 - t * t * (3 - 2 * t));
   const side = 1 - 0.12 * Math.min(1, u * u);
   const f = Math.min(1, Math.max(0, dUp / Math.max(LID_FEATHER * eyeW, LID_FADE * (dUp + dLo))));
-  const edge = Math.min(1, Math.max(0, dLo * px + 0.5)) * f * f * (3 - 2 * f);
+  const edge = Math.min(1, Math.max(0, dLo * px + 1)) * f * f * (3 - 2 * f);
   const k = side * (1 - line);
   return [skin[0]! * k + lash[0]! * line, skin[1]! * k + lash[1]! * line, skin[2]! * k + lash[2]! * line, edge];
 }

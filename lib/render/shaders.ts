@@ -277,11 +277,10 @@ fn fs(i: VsOut) -> @location(0) vec4f {
   let t = clamp(dLo / (${LASH_WIDTH.toFixed(4)} * w), 0.0, 1.0);
   let line = ${LASH_STRENGTH.toFixed(4)} * (1.0 - t * t * (3.0 - 2.0 * t));
   let side = 1.0 - 0.12 * min(1.0, u * u);
-  // Fades in from the top over LID_FADE of its height (at least LID_FEATHER eye widths); its lower
-  // edge, the lash line's, is anti-aliased: a pixel's coverage of the edge, for which the strip
-  // reaches a pixel past it (eyeLid's aa).
+  // Fades in from the top over LID_FADE of its height (at least LID_FEATHER eye widths); one-pixel
+  // edge along the lash line.
   let f = clamp(dUp / max(${LID_FEATHER.toFixed(4)} * w, ${LID_FADE.toFixed(4)} * (dUp + dLo)), 0.0, 1.0);
-  let edge = clamp(dLo * m.px + 0.5, 0.0, 1.0) * f * f * (3.0 - 2.0 * f);
+  let edge = clamp(dLo * m.px + 1.0, 0.0, 1.0) * f * f * (3.0 - 2.0 * f);
   return wmOver(skin * side * (1.0 - line) + m.lash.rgb * line, m.alpha * edge, i.pos.xy);
 }
 `;

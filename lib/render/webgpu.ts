@@ -484,7 +484,7 @@ export async function createWebGpuRenderer(
       device.queue.writeBuffer(cavBuf, 0, cavVerts);
     }
     lidEyes.forEach((l, eye) => {
-      l.alpha = eyeLid(rig, positions, eye, l.verts, pose, rig.width / outWidth);
+      l.alpha = eyeLid(rig, positions, eye, l.verts, pose);
       if (l.alpha > 0) {
         l.uniData[3] = l.alpha;
         l.uniData.set(lidSkinOffset(rig, positions, lids, eye), 8);
