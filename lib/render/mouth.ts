@@ -296,26 +296,37 @@ export function eyeWhite(L: ArrayLike<number>, img: RgbaImage, scaleX: number, s
 const IVORY = [1, 0.97, 0.88];
 
 /**
- * A tooth's hue in a picture whose whites are `white`: ivory, tinted as the whites are, but
- * by a tint neither bluer than grey nor pinker than orange (whites can be bloodshot, or pink at the
- * inner corner).
+ * How much of a tooth's own ivory a picture shows, from its skin's chroma (spread of its channels
+ * over its luma): none in a black-and-white photograph, whose teeth are as grey as everything else
+ * (ivory teeth were beige in Lincoln's photograph), all of it once the skin has colour.
  */
-function toothHue(white: readonly number[]): number[] {
+export function ivoryShare(skin: readonly number[]): number {
+  const chroma = (Math.max(...skin) - Math.min(...skin)) / Math.max(0.05, luma(skin));
+  return smoothstep(0.03, 0.2, chroma);
+}
+
+/**
+ * A tooth's hue in a picture whose whites are `white`: its ivory (`ivory`: ivoryShare), tinted as
+ * the whites are, but by a tint neither bluer than grey nor pinker than orange (whites can be
+ * bloodshot, or pink at the inner corner).
+ */
+function toothHue(white: readonly number[], ivory: number): number[] {
   const l = Math.max(0.02, luma(white));
   const g = white[1]! / l;
   const b = Math.min(white[2]! / l, g);
   const r = Math.min(white[0]! / l, 2 * g - b);
-  return [r * IVORY[0]!, g * IVORY[1]!, b * IVORY[2]!];
+  return [r, g, b].map((c, k) => c * (1 + ivory * (IVORY[k]! - 1)));
 }
 
 /**
  * The teeth's lit colour: the eye whites' hue (the picture's own white, in its light and varnish),
- * or without them half a neutral ivory and half the skin's hue; as bright as a lit tooth in this
+ * or without them half the tooth's ivory and half the skin's hue; as bright as a lit tooth in this
  * skin's light (an open mouth reads as one by its teeth's contrast with the dark).
  */
 export function teethColour(white: readonly number[] | null, skin: readonly number[]): [number, number, number] {
   const skinL = Math.max(0.05, luma(skin));
-  const hue = white ? toothHue(white) : [0, 1, 2].map((k) => 0.5 * IVORY[k]! + 0.5 * skin[k]! / skinL);
+  const ivory = ivoryShare(skin);
+  const hue = white ? toothHue(white, ivory) : [0, 1, 2].map((k) => 0.5 * (1 + ivory * (IVORY[k]! - 1)) + 0.5 * skin[k]! / skinL);
   const l = Math.min(0.9, 0.12 + 0.75 * skinL) / Math.max(0.02, luma(hue));
   return hue.map((c) => Math.min(1, c * l)) as [number, number, number];
 }

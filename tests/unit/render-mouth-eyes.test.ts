@@ -446,6 +446,16 @@ describe('the teeth\'s colour', () => {
     expect(blue[2] / 0.88).toBeLessThanOrEqual(blue[1]! / 0.97 + 1e-9);
   });
 
+  it('is grey in a black-and-white photograph, whose teeth show no ivory', () => {
+    for (const white of [[0.62, 0.62, 0.62], null]) {
+      const t = teethColour(white, [0.55, 0.55, 0.545]);
+      expect(Math.max(...t) - Math.min(...t)).toBeLessThan(0.01);
+    }
+    // With colour in the skin, the ivory shows: yellower than the (grey) whites.
+    const coloured = teethColour([0.62, 0.62, 0.62], skin);
+    expect(coloured[2] / coloured[1]).toBeLessThan(0.95);
+  });
+
   it('is as bright as a lit tooth in the skin\'s light, whatever the whites\' brightness', () => {
     const want = Math.min(0.9, 0.12 + 0.75 * luma(skin));
     for (const white of [[0.3, 0.28, 0.25], [0.9, 0.88, 0.8], null]) expect(luma(teethColour(white, skin))).toBeCloseTo(want, 2);
