@@ -8,7 +8,7 @@
 // colour of the portrait's own lid line. Same strip
 // layout as the mouth cavity (mouth.ts); drawn in WGSL (shaders.ts, LID_WGSL) and on the CPU
 // (rasterizeLid).
-import { CAVITY_STRIDE, luma, rasterizeStrip, sampleMean, stripTriangles } from './mouth';
+import { CAVITY_STRIDE, halfByLuma, luma, meanColour, rasterizeStrip, sampleMean, stripTriangles } from './mouth';
 import { sampleBilinear, type RgbaImage } from './raster';
 import type { ExpressionName, PoseParams, Rig } from './types';
 import { LEFT_EYE, RIGHT_EYE, type EyeIndices } from './landmarks';
@@ -214,19 +214,6 @@ export function lidStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: numbe
     style.lash.push(lash.map((c) => c * cap) as [number, number, number]);
   });
   return style;
-}
-
-/** The brighter or the darker half (at least one) of colour samples, by luma. */
-function halfByLuma(colours: ReadonlyArray<[number, number, number]>, half: 'brighter' | 'darker'): Array<[number, number, number]> {
-  const sign = half === 'brighter' ? -1 : 1;
-  return [...colours].sort((a, b) => sign * (luma(a) - luma(b))).slice(0, Math.max(1, Math.ceil(colours.length / 2)));
-}
-
-/** The mean of colour samples, per channel. */
-function meanColour(colours: ReadonlyArray<readonly number[]>): [number, number, number] {
-  const m: [number, number, number] = [0, 0, 0];
-  for (const c of colours) for (let k = 0; k < 3; k++) m[k]! += c[k]! / colours.length;
-  return m;
 }
 
 /**

@@ -229,6 +229,19 @@ export function sampleMean(img: RgbaImage, x: number, y: number, r: number): [nu
   return n ? [s0 / n / 255, s1 / n / 255, s2 / n / 255] : [0.5, 0.3, 0.3];
 }
 
+/** The brighter or the darker half (at least `atLeast`) of colour samples, by luma. */
+export function halfByLuma(colours: ReadonlyArray<[number, number, number]>, half: 'brighter' | 'darker', atLeast = 1): Array<[number, number, number]> {
+  const sign = half === 'brighter' ? -1 : 1;
+  return [...colours].sort((a, b) => sign * (luma(a) - luma(b))).slice(0, Math.max(atLeast, Math.ceil(colours.length / 2)));
+}
+
+/** The mean of colour samples, per channel. */
+export function meanColour(colours: ReadonlyArray<readonly number[]>): [number, number, number] {
+  const m: [number, number, number] = [0, 0, 0];
+  for (const c of colours) for (let k = 0; k < 3; k++) m[k]! += c[k]! / colours.length;
+  return m;
+}
+
 /** Outer / inner lip landmark pairs whose midpoints lie on the lips' red. */
 const LIP_SAMPLES: ReadonlyArray<[number, number]> = [
   [0, 13], [37, 82], [267, 312], [39, 81], [269, 311],
@@ -286,10 +299,7 @@ export function eyeWhite(L: ArrayLike<number>, img: RgbaImage, scaleX: number, s
       samples.push(sampleMean(img, mx * scaleX, my * scaleY, Math.max(0.5, r * Math.min(scaleX, scaleY))));
     }
   }
-  if (samples.length < 2) return null;
-  samples.sort((p, q) => luma(q) - luma(p));
-  const bright = samples.slice(0, Math.max(2, Math.ceil(samples.length / 2)));
-  return [0, 1, 2].map((k) => bright.reduce((s, c) => s + c[k]!, 0) / bright.length) as [number, number, number];
+  return samples.length < 2 ? null : meanColour(halfByLuma(samples, 'brighter', 2));
 }
 
 /** A tooth's own colour under a white light. */
@@ -306,16 +316,16 @@ export function ivoryShare(skin: readonly number[]): number {
 }
 
 /**
- * A tooth's hue in a picture whose whites are `white`: its ivory (`ivory`: ivoryShare), tinted as
- * the whites are, but by a tint neither bluer than grey nor pinker than orange (whites can be
- * bloodshot, or pink at the inner corner).
+ * A tooth's hue in a picture whose whites are `white`: its own colour (`tooth`: IVORY as far as
+ * ivoryShare lets it show), tinted as the whites are, but by a tint neither bluer than grey nor
+ * pinker than orange (whites can be bloodshot, or pink at the inner corner).
  */
-function toothHue(white: readonly number[], ivory: number): number[] {
+function toothHue(white: readonly number[], tooth: readonly number[]): number[] {
   const l = Math.max(0.02, luma(white));
   const g = white[1]! / l;
   const b = Math.min(white[2]! / l, g);
   const r = Math.min(white[0]! / l, 2 * g - b);
-  return [r, g, b].map((c, k) => c * (1 + ivory * (IVORY[k]! - 1)));
+  return [r, g, b].map((c, k) => c * tooth[k]!);
 }
 
 /**
@@ -326,7 +336,8 @@ function toothHue(white: readonly number[], ivory: number): number[] {
 export function teethColour(white: readonly number[] | null, skin: readonly number[]): [number, number, number] {
   const skinL = Math.max(0.05, luma(skin));
   const ivory = ivoryShare(skin);
-  const hue = white ? toothHue(white, ivory) : [0, 1, 2].map((k) => 0.5 * (1 + ivory * (IVORY[k]! - 1)) + 0.5 * skin[k]! / skinL);
+  const tooth = IVORY.map((c) => 1 + ivory * (c - 1));
+  const hue = white ? toothHue(white, tooth) : tooth.map((c, k) => 0.5 * c + 0.5 * skin[k]! / skinL);
   const l = Math.min(0.9, 0.12 + 0.75 * skinL) / Math.max(0.02, luma(hue));
   return hue.map((c) => Math.min(1, c * l)) as [number, number, number];
 }
