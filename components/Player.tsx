@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { clipPayload, msg } from '@/lib/messages/protocol';
+import type { Corner } from '@/lib/watermark/label';
 
 async function fetchClip(clipId: string) {
   const raw: unknown = await chrome.runtime.sendMessage(msg({ to: 'background', type: 'get-clip', clipId }));
@@ -12,7 +13,7 @@ async function fetchClip(clipId: string) {
   const bin = atob(p.mp4Base64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return { mp4: new Blob([bytes], { type: 'video/mp4' }), renderer: p.renderer };
+  return { mp4: new Blob([bytes], { type: 'video/mp4' }), renderer: p.renderer, labelCorner: p.labelCorner };
 }
 
 export function Player(props: { clipId: string; tabId: number; nonce: string }) {
@@ -21,6 +22,7 @@ export function Player(props: { clipId: string; tabId: number; nonce: string }) 
   const [error, setError] = useState<string | null>(null);
   const [paused, setPaused] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [labelCorner, setLabelCorner] = useState<Corner | undefined>(undefined);
 
   useEffect(() => {
     let url: string | null = null;
@@ -29,6 +31,7 @@ export function Player(props: { clipId: string; tabId: number; nonce: string }) 
         if (!clip) return setError('This clip is no longer in your Sfumato gallery.');
         url = URL.createObjectURL(clip.mp4);
         setSrc(url);
+        setLabelCorner(clip.labelCorner);
         if (clip.renderer === 'cpu') setNotice(ERROR_SENTENCES['gpu-unavailable']);
       },
       (e: unknown) => {
@@ -58,6 +61,9 @@ export function Player(props: { clipId: string; tabId: number; nonce: string }) 
   };
 
   if (error) return <div class="error" role="alert">{error}</div>;
+  // The controls and notices sit on the edge the burnt-in "AI-generated" label is not on, so that
+  // nothing of ours ever hides it (a group portrait's label goes to the top, away from the faces).
+  const edge = labelCorner?.startsWith('top') ? 'at-bottom' : 'at-top';
   return (
     <>
       {src && (
@@ -73,8 +79,8 @@ export function Player(props: { clipId: string; tabId: number; nonce: string }) 
           aria-label="Animated portrait, AI-generated"
         />
       )}
-      {notice && <div class="notice" role="status">{notice}</div>}
-      <div class="controls">
+      {notice && <div class={`notice ${edge}`} role="status">{notice}</div>}
+      <div class={`controls ${edge}`} data-edge={edge}>
         <button type="button" class="play" onClick={toggle} aria-label={paused ? 'Play' : 'Pause'} title={paused ? 'Play' : 'Pause'}>
           {paused ? '▶' : '❚❚'}
         </button>

@@ -4,6 +4,7 @@
 // with `parseMessage` before it is acted upon.
 import { ERROR_CODES, type ErrorCode } from './errors';
 import { DRIVER_KINDS, PRESET_IDS } from '../motion/catalog';
+import { CORNERS } from '../watermark/label';
 import { arr, bool, int, lit, num, obj, opt, str, url, type Check } from './validate';
 
 export const STAGES = ['source', 'faces', 'animating', 'encoding', 'signing', 'saving'] as const;
@@ -129,6 +130,7 @@ export const clipPayload = obj({
   mp4Base64: opt(str(200_000_000)),
   renderer: opt(lit('webgpu', 'cpu')),
   title: opt(str(500)),
+  labelCorner: opt(lit(...CORNERS)),
 });
 export type ClipPayload = ReturnType<typeof clipPayload>;
 

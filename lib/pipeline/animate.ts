@@ -104,7 +104,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
   deps.onProgress('animating', 0);
   const scale = width / src.bitmap.width;
   const faceOut = { x: face.box.x * scale, y: face.box.y * scale, w: face.box.w * scale, h: face.box.h * scale };
-  const { layer } = await renderLabelLayer(width, height, faceOut, await getLabelOptions());
+  const { layer, layout: labelLayout } = await renderLabelLayer(width, height, faceOut, await getLabelOptions());
   // The clip's identifier is known before its first frame: the watermark in every frame carries it.
   const clipId = newClipId();
   const watermark = clipIdToPayload(clipId);
@@ -192,6 +192,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
     faceLandmarks: face.landmarks.map((v) => v * scale),
     sourceSize: { width: src.naturalWidth, height: src.naturalHeight },
     renderer: renderer.kind,
+    labelCorner: labelLayout.corner,
     poster: poster!,
     signed: false,
     timings: {

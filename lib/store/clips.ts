@@ -1,5 +1,6 @@
 // Every clip Sfumato makes, kept in IndexedDB before it is shown anywhere.
 import type { Box } from '../face/types';
+import type { Corner } from '../watermark/label';
 import { assertRoomFor, request, tx, txMany } from './db';
 import { deleteExportsIn } from './exports';
 
@@ -63,6 +64,8 @@ export interface ClipRecord {
   audio?: string | null;
   /** Driven clips: share of driver frames where its face was found (the rest were bridged). */
   driverCoverage?: number;
+  /** The corner the visible label is burnt into (the player keeps its controls off it); older clips lack it. */
+  labelCorner?: Corner;
 }
 
 export type ClipSummary = Omit<ClipRecord, 'mp4'>;

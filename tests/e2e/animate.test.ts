@@ -5,9 +5,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipSize } from '@/lib/video/encode';
 import { ERROR_SENTENCES } from '@/lib/messages/errors';
+import { LABEL_SIZES } from '@/lib/watermark/label';
 import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
 import { FIXTURES, startSite, type TestSite } from './support/server';
 import { animateTarget, expectPlaying, openSingle } from './support/animate';
+import { looksLikeLabel, probeLabel } from './support/label';
 import { decodeFrames, landmarkBox, LEFT_EYE, meanAbsDiff, probeMp4, readStoredClips, RIGHT_EYE, type StoredClip } from './support/clips';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
@@ -154,7 +156,34 @@ describe('awkward inputs give their documented outcome', () => {
         if (out.kind === 'error') expect(codes.some((c) => out.message.startsWith(ERROR_SENTENCES[c]))).toBe(true);
       }
       await page.screenshot({ path: join(ARTIFACTS, `edge-${name}.png`) });
-      if (fixture.includes('group-portrait')) expect((await newest()).faces.length).toBeGreaterThanOrEqual(3);
+      if (fixture.includes('group-portrait') && out.kind === 'clip') {
+        const c = await newest();
+        expect(c.faces.length).toBeGreaterThanOrEqual(3);
+        // The faces fill the lower part, so the label goes to a top corner; the player's controls
+        // then sit at the bottom, and nothing of the player covers the label.
+        expect(c.labelCorner?.startsWith('top')).toBe(true);
+        const corner = c.labelCorner!;
+        const f = decodeFrames(c.mp4, c.width, c.height).frames[0]!;
+        expect(looksLikeLabel(probeLabel(f, c.width, c.height, corner, 'standard', 'dark'), 'dark')).toBe(true);
+        const video = (await out.player.locator('video').boundingBox())!;
+        const k = video.width / c.width;
+        const h = Math.max(12, Math.ceil(Math.min(c.width, c.height) * LABEL_SIZES.standard)) * k;
+        const margin = 0.35 * h;
+        // The pill is at most 6 h wide in any of the label's languages.
+        const label = {
+          x: corner.endsWith('left') ? video.x + margin : video.x + video.width - margin - 6 * h,
+          y: corner.startsWith('top') ? video.y + margin : video.y + video.height - margin - h,
+          w: 6 * h,
+          h,
+        };
+        for (const sel of ['.controls', '.notice']) {
+          for (const box of await Promise.all((await out.player.locator(sel).all()).map((l) => l.boundingBox()))) {
+            if (!box) continue;
+            const apart = box.x >= label.x + label.w || box.x + box.width <= label.x || box.y >= label.y + label.h || box.y + box.height <= label.y;
+            expect(apart, `${sel} ${JSON.stringify(box)} covers the label ${JSON.stringify(label)}`).toBe(true);
+          }
+        }
+      }
       if (fixture.includes('alpha-oval')) {
         // Transparent pixels become white, not black: the top-left corner of the clip is light.
         const c = await newest();

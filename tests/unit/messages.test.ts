@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locateResult, msg, parseMessage } from '@/lib/messages/protocol';
+import { clipPayload, locateResult, msg, parseMessage } from '@/lib/messages/protocol';
 import { ERROR_SENTENCES, toSfumatoError, SfumatoError } from '@/lib/messages/errors';
 import { InvalidMessage } from '@/lib/messages/validate';
 
@@ -27,6 +27,11 @@ describe('message protocol', () => {
   it('keeps optional fields optional', () => {
     const m = msg({ to: 'panel', type: 'job-status', jobId: 'j', done: true });
     expect(parseMessage(m, 'panel')).toMatchObject({ done: true });
+  });
+  it('carries the label corner of a clip to the player, and nothing else there', () => {
+    expect(clipPayload({ ok: true, labelCorner: 'top-right' }, 'clip')).toMatchObject({ labelCorner: 'top-right' });
+    expect(clipPayload({ ok: true }, 'clip').labelCorner).toBeUndefined();
+    expect(() => clipPayload({ ok: true, labelCorner: 'middle' }, 'clip')).toThrow(/labelCorner/);
   });
   it('validates the content script answer', () => {
     expect(locateResult({ ok: false }, 'r')).toMatchObject({ ok: false });
