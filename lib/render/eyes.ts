@@ -9,7 +9,7 @@
 // EYES_WGSL inside MESH_WGSL) and on the CPU (shadeEyePixel, via rasterizeMesh's `post`).
 import type { ExpressionName, PoseParams, Rig } from './types';
 import { EYES, eyeAxes, type EyeAxes } from './lids';
-import type { EyeIndices } from './landmarks';
+import { irisCentreOf, type EyeIndices } from './landmarks';
 import { sampleBilinear, type PixelPost, type RgbaImage } from './raster';
 
 /** Iris travel at eyeLook* = 1, in eye widths (along the eye, and across it). */
@@ -78,18 +78,8 @@ function geometryOf(L: ArrayLike<number>, e: EyeIndices): EyeGeometry {
     upper[k] = interpSorted(up.u, up.v, u);
     lower[k] = Math.max(upper[k]!, interpSorted(lo.u, lo.v, u));
   }
-  // Iris: the landmark nearest the eye's centre of the two iris centres (468, 473), its ring
-  // (centre + 1..4) gives the half axes.
-  let best = 468;
-  let bestD = Infinity;
-  for (const c of [468, 473]) {
-    const [cu, cv] = local(c);
-    const d = Math.hypot(cu, cv);
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
+  // Iris: this eye's iris centre; its ring (centre + 1..4) gives the half axes.
+  const best = irisCentreOf(L, e);
   const [cu, cv] = local(best);
   let ru = 0, rv = 0;
   for (let k = 1; k <= 4; k++) {

@@ -14,6 +14,17 @@ export interface EyeIndices {
   lower: readonly number[];
 }
 
+/**
+ * The iris centre landmark (468 or 473, each followed by its four ring landmarks) that belongs to
+ * eye `e`: of the two, the one nearer the middle between the eye's corners (as the face model puts
+ * them, not by name). Landmarks are x, y, z triples.
+ */
+export function irisCentreOf(L: ArrayLike<number>, e: EyeIndices): number {
+  const cx = (L[e.cornerA * 3]! + L[e.cornerB * 3]!) / 2, cy = (L[e.cornerA * 3 + 1]! + L[e.cornerB * 3 + 1]!) / 2;
+  const d = (i: number) => Math.hypot(L[i * 3]! - cx, L[i * 3 + 1]! - cy);
+  return d(468) <= d(473) ? 468 : 473;
+}
+
 /** Subject's right eye (image left for a face looking at the camera). */
 export const RIGHT_EYE: EyeIndices = {
   cornerA: 33,

@@ -5,7 +5,7 @@
 // (shaders.ts, CAVITY_WGSL) and on the CPU (rasterizeCavity here).
 import type { RgbaImage } from './raster';
 import type { Rig } from './types';
-import { CHEEK_LEFT, CHEEK_RIGHT, INNER_CORNER_LEFT, INNER_CORNER_RIGHT, INNER_LIP_LOWER, INNER_LIP_UPPER, LEFT_EYE, MOUTH_CORNER_LEFT, MOUTH_CORNER_RIGHT, RIGHT_EYE } from './landmarks';
+import { CHEEK_LEFT, CHEEK_RIGHT, INNER_CORNER_LEFT, INNER_CORNER_RIGHT, INNER_LIP_LOWER, INNER_LIP_UPPER, irisCentreOf, LEFT_EYE, MOUTH_CORNER_LEFT, MOUTH_CORNER_RIGHT, RIGHT_EYE } from './landmarks';
 
 const NU = INNER_LIP_UPPER.length;
 /** The cavity's outline, as landmark indices: right inner corner, upper inner lip (right -> left), left inner corner, lower inner lip. */
@@ -283,9 +283,8 @@ export function mouthStyle(rig: Rig, img: RgbaImage, scaleX: number, scaleY: num
 export function eyeWhite(L: ArrayLike<number>, img: RgbaImage, scaleX: number, scaleY: number): [number, number, number] | null {
   const samples: Array<[number, number, number]> = [];
   for (const eye of [RIGHT_EYE, LEFT_EYE]) {
-    const cx = (L[eye.cornerA * 3]! + L[eye.cornerB * 3]!) / 2, cy = (L[eye.cornerA * 3 + 1]! + L[eye.cornerB * 3 + 1]!) / 2;
-    // The iris of this eye: of the two iris centres, the one nearer its middle; its ring gives the radius.
-    const iris = [468, 473].reduce((a, b) => (Math.hypot(L[a * 3]! - cx, L[a * 3 + 1]! - cy) <= Math.hypot(L[b * 3]! - cx, L[b * 3 + 1]! - cy) ? a : b));
+    // The iris of this eye; its ring's mean radius is what the samples keep clear of.
+    const iris = irisCentreOf(L, eye);
     const ix = L[iris * 3]!, iy = L[iris * 3 + 1]!;
     let ir = 0;
     for (let k = 1; k <= 4; k++) ir += Math.hypot(L[(iris + k) * 3]! - ix, L[(iris + k) * 3 + 1]! - iy) / 4;

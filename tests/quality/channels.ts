@@ -42,3 +42,35 @@ export function channelOf(blend: Record<string, number> | null, matrix: number[]
   if (!matrix) return null;
   return anglesOf(matrix)[c];
 }
+
+/** One frame's channels (null where the face, or its matrix, was not found). */
+export type ChannelValues = Partial<Record<Channel, number | null>>;
+
+/** What a driver's channel and a driven clip's share: their correlation and each one's range. */
+export interface ChannelAgreement {
+  r: number | null;
+  /** max - min of the driver's and of the driven clip's values, over the compared frames. */
+  range: [number, number];
+}
+
+/**
+ * Issue 8's round trip: per channel, the correlation between the driver's values and the driven
+ * clip's over the given frame pairs, where both have one. Pairing is the caller's (the drive test
+ * pairs frames by index, the quality harness by time); this is the one place the comparison lives.
+ */
+export function compareChannels(pairs: ReadonlyArray<readonly [ChannelValues, ChannelValues]>): Record<Channel, ChannelAgreement> {
+  const out = {} as Record<Channel, ChannelAgreement>;
+  for (const c of CHANNELS) {
+    const x: number[] = [];
+    const y: number[] = [];
+    for (const [a, b] of pairs) {
+      const u = a[c], v = b[c];
+      if (u === null || u === undefined || v === null || v === undefined) continue;
+      x.push(u);
+      y.push(v);
+    }
+    const span = (vs: number[]) => (vs.length ? Math.max(...vs) - Math.min(...vs) : 0);
+    out[c] = { r: pearson(x, y), range: [span(x), span(y)] };
+  }
+  return out;
+}

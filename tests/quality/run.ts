@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { PRESET_IDS, type MotionSettings } from '../../lib/motion/catalog';
 import type { ClipData, DriverInfo, FrameData } from './harness-entry';
 import { LEFT_EYE, RIGHT_EYE } from '../../lib/render/landmarks';
-import { CHANNELS, channelOf, pearson, type Channel } from './channels';
+import { CHANNELS, channelOf, compareChannels, pearson, type Channel } from './channels';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = resolve(process.env.SFUMATO_FIXTURES_DIR ?? join(ROOT, '../shared/fixtures'), 'portraits');
@@ -207,21 +207,13 @@ const ROUND_TRIP_R = 0.85;
  * calibration deliberately bends to this portrait's reading).
  */
 function roundTrip(clip: ClipData, driver: DriverInfo['channels']): Record<Channel, number | null> {
-  const out = {} as Record<Channel, number | null>;
-  for (const c of CHANNELS) {
-    const a: number[] = [];
-    const b: number[] = [];
-    for (const f of clip.frames) {
-      if (!f.grid) continue;
-      const u = driver.find((x) => Math.abs(x.t - f.t) < 1e-3)?.values[c] ?? null;
-      const v = channelOf(f.blend, f.matrix, c);
-      if (u === null || v === null) continue;
-      a.push(u);
-      b.push(v);
-    }
-    out[c] = pearson(a, b);
-  }
-  return out;
+  // The driven clip's grid frames, each with the driver's frame at the same time.
+  const pairs = clip.frames.flatMap((f) => {
+    const d = f.grid ? driver.find((x) => Math.abs(x.t - f.t) < 1e-3) : undefined;
+    return d ? [[d.values, Object.fromEntries(CHANNELS.map((c) => [c, channelOf(f.blend, f.matrix, c)]))] as const] : [];
+  });
+  const agreement = compareChannels(pairs);
+  return Object.fromEntries(CHANNELS.map((c) => [c, agreement[c].r])) as Record<Channel, number | null>;
 }
 
 async function main(): Promise<void> {
