@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { motionName } from '@/lib/motion/catalog';
 import type { ClipRecord, MotionSettings } from '@/lib/store/clips';
 import { ExportPanel, fillClipDrag } from './Export';
+import { ClipVideo } from './ClipVideo';
 import { MotionControls } from './MotionControls';
 
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
@@ -45,16 +46,12 @@ export function ClipDetails(props: {
   return (
     <section class="clip" data-clip-id={clip.id}>
       {url && (
-        <video
+        <ClipVideo
           src={url}
-          autoplay
-          loop
-          muted
-          playsInline
-          controls
+          hasSound={!!clip.audio}
           draggable={clip.signed}
           onDragStart={(e) => clip.signed && e.dataTransfer && fillClipDrag(e.dataTransfer, clip, url)}
-          aria-label={`${clip.title}, animated (AI-generated)`}
+          label={`${clip.title}, animated (AI-generated)`}
         />
       )}
       <h2 style={{ fontSize: '15px', margin: '8px 0 4px' }}>{clip.title}</h2>

@@ -322,6 +322,13 @@ describe('Drive a portrait with a real face', () => {
     const r = await nextClip(panel, since);
     expect('id' in r, 'error' in r ? r.error : '').toBe(true);
     const clip = await clipById((r as { id: string }).id);
+    // The clip carries the recorded sound: the panel's player offers it, muted at first.
+    const section = panel.locator(`section.clip[data-clip-id="${clip.id}"]`);
+    await section.waitFor();
+    expect(await section.locator('.clip-video video').evaluate((v: HTMLVideoElement) => v.muted)).toBe(true);
+    await section.getByRole('button', { name: 'Sound on' }).click();
+    expect(await section.locator('.clip-video video').evaluate((v: HTMLVideoElement) => v.muted)).toBe(false);
+    await expect.poll(() => section.getByRole('button', { name: 'Sound off' }).count()).toBe(1);
     await panel.close();
     expect(clip.motion.driver?.kind).toBe('webcam');
     expect(clip.durationS).toBeGreaterThanOrEqual(2);

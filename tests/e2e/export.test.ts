@@ -227,6 +227,36 @@ afterAll(async () => {
   await site?.close();
 });
 
+describe('the clip in the side panel', () => {
+  it('plays with its controls under the picture, so that nothing covers the burnt-in label', async () => {
+    await showClipInPanel();
+    // The clip records the corner its label went to, and that is where the frames show it.
+    expect(clip.labelCorner).toBe(mp4Corner);
+    const section = panel.locator(`section.clip[data-clip-id="${clip.id}"]`);
+    const video = section.locator('.clip-video video');
+    expect(await video.getAttribute('controls')).toBeNull();
+    const vBox = (await video.boundingBox())!;
+    const cBox = (await section.getByTestId('clip-controls').boundingBox())!;
+    expect(cBox.y).toBeGreaterThanOrEqual(vBox.y + vBox.height);
+    await panel.waitForFunction(() => !document.querySelector<HTMLVideoElement>('section.clip .clip-video video')!.paused);
+    await section.getByRole('button', { name: 'Pause' }).click();
+    expect(await video.evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
+    // Seeking with the slider moves the clip (paused, so the time stays where it was put).
+    const slider = section.getByRole('slider', { name: 'Position in the clip' });
+    await slider.evaluate((el: HTMLInputElement) => {
+      el.value = String(Number(el.max) / 2);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime / v.duration)).toBeCloseTo(0.5, 1);
+    await expect.poll(() => section.locator('.clip-time').innerText()).toMatch(/^0:0\d \/ 0:0\d$/);
+    await section.getByRole('button', { name: 'Play' }).click();
+    await panel.waitForFunction(() => !document.querySelector<HTMLVideoElement>('section.clip .clip-video video')!.paused);
+    // A silent clip offers no sound button.
+    expect(await section.getByRole('button', { name: /^Sound/ }).count()).toBe(0);
+    await panel.screenshot({ path: join(ARTIFACTS, 'sidepanel-clip-controls.png'), clip: { x: 0, y: 0, width: 400, height: Math.ceil(cBox.y + cBox.height + 80) } });
+  });
+});
+
 describe('every export path hands out signed, watermarked, labelled bytes', () => {
   it('MP4 download is the stored signed original, under a meaningful name', async () => {
     const { bytes, filename, ms } = await downloadFrom('export-mp4');
