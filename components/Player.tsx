@@ -4,7 +4,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { clipPayload, msg } from '@/lib/messages/protocol';
-import type { Corner } from '@/lib/watermark/label';
+import { FULL_BOX, parseDrawRect, showsWhole, type DrawRect } from '@/lib/page/fit';
+import { labelText, type Corner } from '@/lib/watermark/label';
 
 async function fetchClip(clipId: string) {
   const raw: unknown = await chrome.runtime.sendMessage(msg({ to: 'background', type: 'get-clip', clipId }));
@@ -13,16 +14,31 @@ async function fetchClip(clipId: string) {
   const bin = atob(p.mp4Base64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return { mp4: new Blob([bytes], { type: 'video/mp4' }), renderer: p.renderer, labelCorner: p.labelCorner };
+  const box = p.labelBox?.length === 4 ? (p.labelBox as [number, number, number, number]) : undefined;
+  return { mp4: new Blob([bytes], { type: 'video/mp4' }), renderer: p.renderer, labelCorner: p.labelCorner, labelBox: box };
 }
 
-export function Player(props: { clipId: string; tabId: number; nonce: string }) {
+export function Player(props: { clipId: string; tabId: number; nonce: string; draw: DrawRect | null }) {
   const video = useRef<HTMLVideoElement>(null);
   const [src, setSrc] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [paused, setPaused] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [labelCorner, setLabelCorner] = useState<Corner | undefined>(undefined);
+  const [labelBox, setLabelBox] = useState<[number, number, number, number] | undefined>(undefined);
+  // Where the picture lies in the image's box (the page may crop or letterbox it), kept up to date
+  // by the content script when the box changes shape.
+  const [draw, setDraw] = useState<DrawRect>(props.draw ?? FULL_BOX);
+  useEffect(() => {
+    const onMessage = (e: MessageEvent) => {
+      const d = e.data as { sfumato?: unknown; nonce?: unknown; draw?: unknown } | null;
+      if (e.source !== window.parent || !d || d.sfumato !== 'view' || d.nonce !== props.nonce || typeof d.draw !== 'string') return;
+      const r = parseDrawRect(d.draw);
+      if (r) setDraw(r);
+    };
+    window.addEventListener('message', onMessage);
+    return () => window.removeEventListener('message', onMessage);
+  }, [props.nonce]);
 
   useEffect(() => {
     let url: string | null = null;
@@ -32,6 +48,7 @@ export function Player(props: { clipId: string; tabId: number; nonce: string }) 
         url = URL.createObjectURL(clip.mp4);
         setSrc(url);
         setLabelCorner(clip.labelCorner);
+        setLabelBox(clip.labelBox);
         if (clip.renderer === 'cpu') setNotice(ERROR_SENTENCES['gpu-unavailable']);
       },
       (e: unknown) => {
@@ -64,6 +81,10 @@ export function Player(props: { clipId: string; tabId: number; nonce: string }) 
   // The controls and notices sit on the edge the burnt-in "AI-generated" label is not on, so that
   // nothing of ours ever hides it (a group portrait's label goes to the top, away from the faces).
   const edge = labelCorner?.startsWith('top') ? 'at-bottom' : 'at-top';
+  // Where the page shows only part of the picture and the burnt-in label falls outside it, the
+  // label is shown again in the same corner of what is visible: the clip is never seen unlabelled.
+  const labelHidden = !!src && !!labelBox && !showsWhole(draw, [labelBox[0], labelBox[1], labelBox[2], labelBox[3]]);
+  const pct = (v: number) => `${(v * 100).toFixed(3)}%`;
   return (
     <>
       {src && (
@@ -77,7 +98,14 @@ export function Player(props: { clipId: string; tabId: number; nonce: string }) 
           onPlay={() => setPaused(false)}
           onPause={() => setPaused(true)}
           aria-label="Animated portrait, AI-generated"
+          style={{ left: pct(draw[0]), top: pct(draw[1]), width: pct(draw[2]), height: pct(draw[3]) }}
         />
+      )}
+      {labelHidden && (
+        <div class={`label-again ${labelCorner ?? 'bottom-right'}`} data-testid="label-again">
+          <span class="mark" aria-hidden="true" />
+          {labelText()}
+        </div>
       )}
       {notice && <div class={`notice ${edge}`} role="status">{notice}</div>}
       <div class={`controls ${edge}`} data-edge={edge}>

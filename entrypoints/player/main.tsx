@@ -1,8 +1,9 @@
 import { render } from 'preact';
 import { Player } from '@/components/Player';
+import { parseDrawRect } from '@/lib/page/fit';
 
 const params = new URLSearchParams(location.search);
 render(
-  <Player clipId={params.get('clip') ?? ''} tabId={Number(params.get('tab') ?? NaN)} nonce={params.get('nonce') ?? ''} />,
+  <Player clipId={params.get('clip') ?? ''} tabId={Number(params.get('tab') ?? NaN)} nonce={params.get('nonce') ?? ''} draw={parseDrawRect(params.get('draw'))} />,
   document.getElementById('app')!,
 );

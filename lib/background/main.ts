@@ -184,7 +184,7 @@ async function onJobMessage(m: Extract<Message, { to: 'background' }>): Promise<
   if (m.type === 'get-clip') {
     const clip = await getClip(m.clipId);
     if (!clip) return { ok: false };
-    return { ok: true, mp4Base64: await blobToBase64(clip.mp4), renderer: clip.renderer, title: clip.title, labelCorner: clip.labelCorner };
+    return { ok: true, mp4Base64: await blobToBase64(clip.mp4), renderer: clip.renderer, title: clip.title, labelCorner: clip.labelCorner, labelBox: clip.labelBox };
   }
   const route = await getRoute(m.jobId);
   const panel = (p: Message<'job-status'>) => void chrome.runtime.sendMessage(p).catch(() => undefined);

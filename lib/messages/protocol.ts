@@ -131,6 +131,7 @@ export const clipPayload = obj({
   renderer: opt(lit('webgpu', 'cpu')),
   title: opt(str(500)),
   labelCorner: opt(lit(...CORNERS)),
+  labelBox: opt(arr(num(0, 1), 4)),
 });
 export type ClipPayload = ReturnType<typeof clipPayload>;
 

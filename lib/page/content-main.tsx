@@ -3,6 +3,7 @@
 import { render } from 'preact';
 import { Overlay, OVERLAY_CSS, type OverlayState } from '@/components/Overlay';
 import { parseMessage } from '../messages/protocol';
+import { drawRect, formatDrawRect } from './fit';
 import { bestSources, findImage, imageTitle } from './locate';
 
 interface Session {
@@ -14,16 +15,39 @@ interface Session {
   nonce: string;
   raf: number;
   lastRect: string;
+  /** Where the picture lies in the image's content box (fit.ts), as last told to the player. */
+  draw: string;
 }
 
 const sessions = new Map<string, Session>();
 
+/**
+ * The image's content box (inside its border and padding, where it draws its picture) in the
+ * viewport, and where in that box the picture lies (object-fit, object-position).
+ */
+function contentBox(img: HTMLImageElement) {
+  const r = img.getBoundingClientRect();
+  const cs = getComputedStyle(img);
+  const px = (v: string) => Number.parseFloat(v) || 0;
+  const left = r.left + px(cs.borderLeftWidth) + px(cs.paddingLeft);
+  const top = r.top + px(cs.borderTopWidth) + px(cs.paddingTop);
+  const width = Math.max(0, r.right - px(cs.borderRightWidth) - px(cs.paddingRight) - left);
+  const height = Math.max(0, r.bottom - px(cs.borderBottomWidth) - px(cs.paddingBottom) - top);
+  return { left, top, width, height, draw: formatDrawRect(drawRect(cs.objectFit, cs.objectPosition, width, height, img.naturalWidth, img.naturalHeight)) };
+}
+
 function place(s: Session) {
-  const r = s.img.getBoundingClientRect();
-  const key = `${r.left},${r.top},${r.width},${r.height}`;
+  const b = contentBox(s.img);
+  const key = `${b.left},${b.top},${b.width},${b.height}`;
   if (key !== s.lastRect) {
     s.lastRect = key;
-    Object.assign(s.host.style, { left: `${r.left}px`, top: `${r.top}px`, width: `${r.width}px`, height: `${r.height}px` });
+    Object.assign(s.host.style, { left: `${b.left}px`, top: `${b.top}px`, width: `${b.width}px`, height: `${b.height}px` });
+  }
+  if (b.draw !== s.draw) {
+    s.draw = b.draw;
+    // A box that changes shape (a responsive card) moves a cropped picture within it: tell the player.
+    const frame = s.root.querySelector('iframe');
+    frame?.contentWindow?.postMessage({ sfumato: 'view', nonce: s.nonce, draw: b.draw }, new URL(chrome.runtime.getURL('/')).origin);
   }
   s.raf = requestAnimationFrame(() => place(s));
 }
@@ -58,7 +82,7 @@ function open(jobId: string, img: HTMLImageElement): Session {
   root.appendChild(mount);
   document.documentElement.appendChild(host);
   const nonce = crypto.randomUUID();
-  const s: Session = { jobId, img, host, root: mount, state: { phase: 'working', stage: 'source', fraction: 0 }, nonce, raf: 0, lastRect: '' };
+  const s: Session = { jobId, img, host, root: mount, state: { phase: 'working', stage: 'source', fraction: 0 }, nonce, raf: 0, lastRect: '', draw: '' };
   sessions.set(jobId, s);
   place(s);
   draw(s);
@@ -123,7 +147,7 @@ export function startContent() {
       case 'overlay-ready': {
         const s = sessions.get(m.jobId);
         if (!s) return;
-        update(m.jobId, { phase: 'ready', playerUrl: `${m.playerUrl}&nonce=${encodeURIComponent(s.nonce)}`, notice: m.notice });
+        update(m.jobId, { phase: 'ready', playerUrl: `${m.playerUrl}&nonce=${encodeURIComponent(s.nonce)}&draw=${encodeURIComponent(s.draw)}`, notice: m.notice });
         return;
       }
     }

@@ -193,6 +193,7 @@ export async function animatePortrait(input: AnimateInput, deps: AnimateDeps): P
     sourceSize: { width: src.naturalWidth, height: src.naturalHeight },
     renderer: renderer.kind,
     labelCorner: labelLayout.corner,
+    labelBox: [labelLayout.x / width, labelLayout.y / height, (labelLayout.x + labelLayout.w) / width, (labelLayout.y + labelLayout.h) / height],
     poster: poster!,
     signed: false,
     timings: {

@@ -66,6 +66,8 @@ export interface ClipRecord {
   driverCoverage?: number;
   /** The corner the visible label is burnt into (the player keeps its controls off it); older clips lack it. */
   labelCorner?: Corner;
+  /** The label's box as fractions of the frame: x0, y0, x1, y1 (the player checks a cropped view still shows it). */
+  labelBox?: [number, number, number, number];
 }
 
 export type ClipSummary = Omit<ClipRecord, 'mp4'>;

@@ -130,6 +130,60 @@ describe('Animate this portrait', () => {
   });
 });
 
+describe('in place, however the page lays the picture out', () => {
+  it('a portrait cropped to a square card (object-fit: cover, padding, border) comes alive where it is, labelled', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/mona-lisa.jpg', 300);
+    await page.$eval('#target', (i) => Object.assign((i as HTMLImageElement).style, { width: '300px', height: '300px', objectFit: 'cover', padding: '6px', border: '4px solid #333' }));
+    const box = await page.$eval('#target', (i) => {
+      const r = i.getBoundingClientRect();
+      return { x: Math.round(r.left + 10), y: Math.round(r.top + 10), width: 300, height: 300 };
+    });
+    const before = decodeFrames(await page.screenshot({ clip: box }), 300, 300, 'png').frames[0]!;
+    const out = await animateTarget(b, page);
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    if (out.kind !== 'clip') return;
+    await expectPlaying(out.player);
+    const host = (await page.locator('sfumato-overlay').boundingBox())!;
+    expect([host.x, host.y, host.width, host.height]).toEqual([box.x, box.y, 300, 300]);
+    // The first frame, paused, over the page's own crop: the picture lies where it was (the clip at
+    // rest is the portrait plus a faint watermark); stretched over the card it would not.
+    await out.player.$eval('video', async (v: HTMLVideoElement) => {
+      v.pause();
+      v.currentTime = 0;
+      await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+    });
+    await page.waitForTimeout(300);
+    const after = decodeFrames(await page.screenshot({ clip: box }), 300, 300, 'png').frames[0]!;
+    const middle = { x: 30, y: 60, w: 240, h: 200 };
+    const inPlace = meanAbsDiff(after, before, 300, middle);
+    const shifted = meanAbsDiff(after, before, 300, middle, undefined, { dx: 0, dy: 8 });
+    console.log('object-fit cover, in place:', inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
+    expect(inPlace).toBeLessThan(6);
+    expect(inPlace).toBeLessThan(0.5 * shifted);
+    // The clip's label (bottom right) is cropped away with the picture's bottom: it is shown again
+    // in the visible corner, and the player's buttons keep off it.
+    const again = out.player.getByTestId('label-again');
+    await expect.poll(() => again.count()).toBe(1);
+    expect(await again.innerText()).toBe('AI-generated');
+    const lBox = (await again.boundingBox())!;
+    expect(lBox.x + lBox.width).toBeLessThanOrEqual(box.x + 300);
+    expect(lBox.y + lBox.height).toBeLessThanOrEqual(box.y + 300);
+    expect(lBox.y).toBeGreaterThan(box.y + 240);
+    const cBox = (await out.player.locator('.controls').boundingBox())!;
+    expect(cBox.y + cBox.height).toBeLessThan(lBox.y);
+    await page.screenshot({ path: join(ARTIFACTS, 'in-place-cover.png'), clip: { x: box.x - 20, y: box.y - 20, width: 340, height: 340 } });
+    // The page moves the crop to the picture's bottom: the player follows, and the clip's own label
+    // now shows, so it is not drawn twice.
+    await out.player.$eval('video', (v: HTMLVideoElement) => void v.play());
+    await page.$eval('#target', (i) => ((i as HTMLImageElement).style.objectPosition = '50% 100%'));
+    await expect.poll(() => again.count()).toBe(0);
+    const vBox = (await out.player.locator('video').boundingBox())!;
+    expect(Math.abs(vBox.y + vBox.height - (box.y + 300))).toBeLessThan(1.5);
+    await page.screenshot({ path: join(ARTIFACTS, 'in-place-cover-bottom.png'), clip: { x: box.x - 20, y: box.y - 20, width: 340, height: 340 } });
+    await page.close();
+  });
+});
+
 describe('awkward inputs give their documented outcome', () => {
   const cases: [string, 'clip' | keyof typeof ERROR_SENTENCES | Array<keyof typeof ERROR_SENTENCES>][] = [
     ['edge/no-face-starry-night.jpg', 'no-face'],

@@ -1,0 +1,71 @@
+// Where an <img> draws its picture inside its own box (CSS object-fit and object-position), so that
+// the clip can be laid exactly where the picture is: museum collections and card grids often show a
+// portrait cropped to a square (object-fit: cover) or letterboxed (contain). Pure; the content
+// script reads the computed style and passes it in.
+
+/** A rectangle as fractions of the element's content box: x, y, width, height. */
+export type DrawRect = readonly [number, number, number, number];
+
+export const FULL_BOX: DrawRect = [0, 0, 1, 1];
+
+/** One axis of a computed object-position ("50%", "12px", "calc(...)" falls back to centred). */
+function offsetAlong(value: string | undefined, free: number): number {
+  const v = (value ?? '').trim();
+  let m = /^(-?\d+(?:\.\d+)?)%$/.exec(v);
+  if (m) return (free * Number(m[1])) / 100;
+  m = /^(-?\d+(?:\.\d+)?)px$/.exec(v);
+  if (m) return Number(m[1]);
+  if (v === 'left' || v === 'top') return 0;
+  if (v === 'right' || v === 'bottom') return free;
+  return free / 2;
+}
+
+/**
+ * The picture's rectangle in a content box of `boxW` x `boxH` CSS px, for a picture of natural size
+ * `natW` x `natH`, as fractions of the box. `position` is the computed object-position ("x y", as
+ * getComputedStyle gives it: percentages or px). Unknown values fall back to the CSS defaults (fill,
+ * centred), and degenerate sizes to the whole box.
+ */
+export function drawRect(fit: string, position: string, boxW: number, boxH: number, natW: number, natH: number): DrawRect {
+  if (!(boxW > 0 && boxH > 0 && natW > 0 && natH > 0)) return FULL_BOX;
+  let s: number;
+  switch (fit) {
+    case 'contain':
+      s = Math.min(boxW / natW, boxH / natH);
+      break;
+    case 'cover':
+      s = Math.max(boxW / natW, boxH / natH);
+      break;
+    case 'none':
+      s = 1;
+      break;
+    case 'scale-down':
+      s = Math.min(1, boxW / natW, boxH / natH);
+      break;
+    default:
+      return FULL_BOX;
+  }
+  const w = natW * s;
+  const h = natH * s;
+  const [px, py] = position.trim().split(/\s+/);
+  const x = offsetAlong(px, boxW - w);
+  const y = offsetAlong(py, boxH - h);
+  return [x / boxW, y / boxH, w / boxW, h / boxH];
+}
+
+/** Whether `r` (fractions of the clip, x0 y0 x1 y1) lies wholly inside the box when the clip is drawn at `d`. */
+export function showsWhole(d: DrawRect, r: readonly [number, number, number, number], slack = 0.002): boolean {
+  const x0 = d[0] + r[0] * d[2], y0 = d[1] + r[1] * d[3];
+  const x1 = d[0] + r[2] * d[2], y1 = d[1] + r[3] * d[3];
+  return x0 >= -slack && y0 >= -slack && x1 <= 1 + slack && y1 <= 1 + slack;
+}
+
+/** Parse a DrawRect from untrusted text ("x,y,w,h"); null unless four finite, sane numbers. */
+export function parseDrawRect(text: string | null | undefined): DrawRect | null {
+  if (!text) return null;
+  const v = text.split(',').map(Number);
+  if (v.length !== 4 || !v.every((n) => Number.isFinite(n) && Math.abs(n) <= 100) || !(v[2]! > 0 && v[3]! > 0)) return null;
+  return [v[0]!, v[1]!, v[2]!, v[3]!];
+}
+
+export const formatDrawRect = (d: DrawRect) => d.map((v) => v.toFixed(5)).join(',');
