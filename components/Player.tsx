@@ -18,7 +18,7 @@ async function fetchClip(clipId: string) {
   return { mp4: new Blob([bytes], { type: 'video/mp4' }), renderer: p.renderer, labelCorner: p.labelCorner, labelBox: box };
 }
 
-export function Player(props: { clipId: string; tabId: number; nonce: string; draw: DrawRect | null }) {
+export function Player(props: { clipId: string; tabId: number; nonce: string; draw: DrawRect | null; round: boolean; visible: DrawRect | null }) {
   const video = useRef<HTMLVideoElement>(null);
   const [src, setSrc] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -29,12 +29,17 @@ export function Player(props: { clipId: string; tabId: number; nonce: string; dr
   // Where the picture lies in the image's box (the page may crop or letterbox it), kept up to date
   // by the content script when the box changes shape.
   const [draw, setDraw] = useState<DrawRect>(props.draw ?? FULL_BOX);
+  const [round, setRound] = useState(props.round);
+  // The part of the box its ancestors leave visible (a frame with overflow: hidden).
+  const [visible, setVisible] = useState<DrawRect>(props.visible ?? FULL_BOX);
   useEffect(() => {
     const onMessage = (e: MessageEvent) => {
-      const d = e.data as { sfumato?: unknown; nonce?: unknown; draw?: unknown } | null;
+      const d = e.data as { sfumato?: unknown; nonce?: unknown; draw?: unknown; round?: unknown; visible?: unknown } | null;
       if (e.source !== window.parent || !d || d.sfumato !== 'view' || d.nonce !== props.nonce || typeof d.draw !== 'string') return;
       const r = parseDrawRect(d.draw);
       if (r) setDraw(r);
+      setRound(d.round === true);
+      setVisible((typeof d.visible === 'string' && parseDrawRect(d.visible)) || FULL_BOX);
     };
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);
@@ -80,10 +85,15 @@ export function Player(props: { clipId: string; tabId: number; nonce: string; dr
   if (error) return <div class="error" role="alert">{error}</div>;
   // The controls and notices sit on the edge the burnt-in "AI-generated" label is not on, so that
   // nothing of ours ever hides it (a group portrait's label goes to the top, away from the faces).
-  const edge = labelCorner?.startsWith('top') ? 'at-bottom' : 'at-top';
   // Where the page shows only part of the picture and the burnt-in label falls outside it, the
   // label is shown again in the same corner of what is visible: the clip is never seen unlabelled.
-  const labelHidden = !!src && !!labelBox && !showsWhole(draw, [labelBox[0], labelBox[1], labelBox[2], labelBox[3]]);
+  // A round box (a portrait cut to a circle) cuts every corner away: the label then goes to the
+  // bottom's middle, and the buttons to the top's.
+  // The clip's placement within what is visible, so that showsWhole answers for the visible part.
+  const inVisible: DrawRect = [(draw[0] - visible[0]) / visible[2], (draw[1] - visible[1]) / visible[3], draw[2] / visible[2], draw[3] / visible[3]];
+  const labelHidden = !!src && (round || (!!labelBox && !showsWhole(inVisible, [labelBox[0], labelBox[1], labelBox[2], labelBox[3]])));
+  const edge = round ? 'at-top centred' : labelCorner?.startsWith('top') ? 'at-bottom' : 'at-top';
+  const againAt = round ? 'bottom-centred' : (labelCorner ?? 'bottom-right');
   const pct = (v: number) => `${(v * 100).toFixed(3)}%`;
   return (
     <>
@@ -101,8 +111,10 @@ export function Player(props: { clipId: string; tabId: number; nonce: string; dr
           style={{ left: pct(draw[0]), top: pct(draw[1]), width: pct(draw[2]), height: pct(draw[3]) }}
         />
       )}
+      {/* What the page leaves visible of the box: the buttons, notices and a repeated label go in there. */}
+      <div class="visible" style={{ left: pct(visible[0]), top: pct(visible[1]), width: pct(visible[2]), height: pct(visible[3]) }}>
       {labelHidden && (
-        <div class={`label-again ${labelCorner ?? 'bottom-right'}`} data-testid="label-again">
+        <div class={`label-again ${againAt}`} data-testid="label-again">
           <span class="mark" aria-hidden="true" />
           {labelText()}
         </div>
@@ -118,6 +130,7 @@ export function Player(props: { clipId: string; tabId: number; nonce: string; dr
         <button type="button" class="close" onClick={close} aria-label="Close" title="Close and restore the image">
           ✕
         </button>
+      </div>
       </div>
     </>
   );

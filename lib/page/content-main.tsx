@@ -15,8 +15,8 @@ interface Session {
   nonce: string;
   raf: number;
   lastRect: string;
-  /** Where the picture lies in the image's content box (fit.ts), as last told to the player. */
-  draw: string;
+  /** Where the picture lies in the image's content box (fit.ts) and whether the box is round, as last told to the player. */
+  view: string;
 }
 
 const sessions = new Map<string, Session>();
@@ -36,18 +36,64 @@ function contentBox(img: HTMLImageElement) {
   return { left, top, width, height, draw: formatDrawRect(drawRect(cs.objectFit, cs.objectPosition, width, height, img.naturalWidth, img.naturalHeight)) };
 }
 
+/**
+ * How the page shapes the image's box: its rounded corners (a round portrait stays round; px radii
+ * shrink by the border and padding, as the content box's own curve does) and what its scrolling or
+ * clipping ancestors cut off (a card with overflow: hidden), as CSS for the overlay's host.
+ */
+function boxShape(img: HTMLImageElement, box: { left: number; top: number; width: number; height: number }): { borderRadius: string; clipPath: string; round: boolean; visible: string } {
+  const cs = getComputedStyle(img);
+  const px = (v: string) => Number.parseFloat(v) || 0;
+  const insetX = Math.min(px(cs.borderLeftWidth) + px(cs.paddingLeft), px(cs.borderRightWidth) + px(cs.paddingRight));
+  const insetY = Math.min(px(cs.borderTopWidth) + px(cs.paddingTop), px(cs.borderBottomWidth) + px(cs.paddingBottom));
+  const corner = (v: string) => {
+    const [h = '0px', w = h] = v.split(/\s+/);
+    const one = (t: string, inset: number) => (t.endsWith('%') ? t : `${Math.max(0, px(t) - inset)}px`);
+    return `${one(h, insetX)} ${one(w, insetY)}`;
+  };
+  const radii = [cs.borderTopLeftRadius, cs.borderTopRightRadius, cs.borderBottomRightRadius, cs.borderBottomLeftRadius].map(corner);
+  // Rounded enough to cut a corner label away (a tenth of the shorter side).
+  const side = Math.min(box.width, box.height);
+  const resolve = (t: string, along: number) => (t.endsWith('%') ? (along * px(t)) / 100 : px(t));
+  const round = radii.some((r) => {
+    const [h, w] = r.split(' ') as [string, string];
+    return Math.min(resolve(h, box.width), resolve(w, box.height)) >= 0.1 * side;
+  });
+  const borderRadius = `${radii.map((r) => r.split(' ')[0]).join(' ')} / ${radii.map((r) => r.split(' ')[1]).join(' ')}`;
+  let x0 = box.left, y0 = box.top, x1 = box.left + box.width, y1 = box.top + box.height;
+  for (let el = img.parentElement; el && el !== document.documentElement && el !== document.body; el = el.parentElement) {
+    const a = getComputedStyle(el);
+    if (a.position === 'fixed') break;
+    if (a.overflowX === 'visible' && a.overflowY === 'visible') continue;
+    const r = el.getBoundingClientRect();
+    if (a.overflowX !== 'visible') [x0, x1] = [Math.max(x0, r.left + px(a.borderLeftWidth)), Math.min(x1, r.right - px(a.borderRightWidth))];
+    if (a.overflowY !== 'visible') [y0, y1] = [Math.max(y0, r.top + px(a.borderTopWidth)), Math.min(y1, r.bottom - px(a.borderBottomWidth))];
+  }
+  const t = y0 - box.top, l = x0 - box.left, bt = box.top + box.height - y1, rt = box.left + box.width - x1;
+  const clipPath = t > 0.5 || l > 0.5 || bt > 0.5 || rt > 0.5 ? `inset(${Math.max(0, t)}px ${Math.max(0, rt)}px ${Math.max(0, bt)}px ${Math.max(0, l)}px)` : 'none';
+  // What the ancestors leave visible, as fractions of the box (the player keeps its buttons and a
+  // repeated label in there).
+  const W = Math.max(1, box.width), H = Math.max(1, box.height);
+  const vx = Math.min(1, Math.max(0, l / W)), vy = Math.min(1, Math.max(0, t / H));
+  const visible = formatDrawRect([vx, vy, Math.max(0.01, Math.min(1, 1 - Math.max(0, rt) / W) - vx), Math.max(0.01, Math.min(1, 1 - Math.max(0, bt) / H) - vy)]);
+  return { borderRadius, clipPath, round, visible };
+}
+
 function place(s: Session) {
   const b = contentBox(s.img);
-  const key = `${b.left},${b.top},${b.width},${b.height}`;
+  const shape = boxShape(s.img, b);
+  const key = `${b.left},${b.top},${b.width},${b.height},${shape.borderRadius},${shape.clipPath}`;
   if (key !== s.lastRect) {
     s.lastRect = key;
-    Object.assign(s.host.style, { left: `${b.left}px`, top: `${b.top}px`, width: `${b.width}px`, height: `${b.height}px` });
+    const { borderRadius, clipPath } = shape;
+    Object.assign(s.host.style, { left: `${b.left}px`, top: `${b.top}px`, width: `${b.width}px`, height: `${b.height}px`, borderRadius, clipPath });
   }
-  if (b.draw !== s.draw) {
-    s.draw = b.draw;
+  const view = `${b.draw}|${shape.round ? 'round' : 'box'}|${shape.visible}`;
+  if (view !== s.view) {
+    s.view = view;
     // A box that changes shape (a responsive card) moves a cropped picture within it: tell the player.
     const frame = s.root.querySelector('iframe');
-    frame?.contentWindow?.postMessage({ sfumato: 'view', nonce: s.nonce, draw: b.draw }, new URL(chrome.runtime.getURL('/')).origin);
+    frame?.contentWindow?.postMessage({ sfumato: 'view', nonce: s.nonce, draw: b.draw, round: shape.round, visible: shape.visible }, new URL(chrome.runtime.getURL('/')).origin);
   }
   s.raf = requestAnimationFrame(() => place(s));
 }
@@ -73,7 +119,7 @@ function open(jobId: string, img: HTMLImageElement): Session {
   for (const s of sessions.values()) if (s.img === img) close(s.jobId);
   const host = document.createElement('sfumato-overlay');
   host.setAttribute('data-sfumato-job', jobId);
-  Object.assign(host.style, { position: 'fixed', zIndex: '2147483646', display: 'block', margin: '0', padding: '0', pointerEvents: 'auto' });
+  Object.assign(host.style, { position: 'fixed', zIndex: '2147483646', display: 'block', margin: '0', padding: '0', pointerEvents: 'auto', overflow: 'hidden' });
   const root = host.attachShadow({ mode: 'open' });
   const style = document.createElement('style');
   style.textContent = OVERLAY_CSS;
@@ -82,7 +128,7 @@ function open(jobId: string, img: HTMLImageElement): Session {
   root.appendChild(mount);
   document.documentElement.appendChild(host);
   const nonce = crypto.randomUUID();
-  const s: Session = { jobId, img, host, root: mount, state: { phase: 'working', stage: 'source', fraction: 0 }, nonce, raf: 0, lastRect: '', draw: '' };
+  const s: Session = { jobId, img, host, root: mount, state: { phase: 'working', stage: 'source', fraction: 0 }, nonce, raf: 0, lastRect: '', view: '' };
   sessions.set(jobId, s);
   place(s);
   draw(s);
@@ -147,7 +193,7 @@ export function startContent() {
       case 'overlay-ready': {
         const s = sessions.get(m.jobId);
         if (!s) return;
-        update(m.jobId, { phase: 'ready', playerUrl: `${m.playerUrl}&nonce=${encodeURIComponent(s.nonce)}&draw=${encodeURIComponent(s.draw)}`, notice: m.notice });
+        update(m.jobId, { phase: 'ready', playerUrl: `${m.playerUrl}&nonce=${encodeURIComponent(s.nonce)}&view=${encodeURIComponent(s.view)}`, notice: m.notice });
         return;
       }
     }

@@ -182,6 +182,46 @@ describe('in place, however the page lays the picture out', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'in-place-cover-bottom.png'), clip: { x: box.x - 20, y: box.y - 20, width: 340, height: 340 } });
     await page.close();
   });
+
+  it('a portrait cut to a circle inside a clipping frame stays round and clipped, and labelled inside the circle', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/girl-with-a-pearl-earring.jpg', 300);
+    // A 300 px round portrait in a frame that shows only its left 240 px (overflow: hidden).
+    await page.$eval('#target', (i) => {
+      const frame = document.createElement('div');
+      Object.assign(frame.style, { width: '240px', height: '320px', overflow: 'hidden', display: 'inline-block' });
+      i.replaceWith(frame);
+      frame.appendChild(i);
+      Object.assign((i as HTMLImageElement).style, { width: '300px', height: '300px', objectFit: 'cover', borderRadius: '50%', display: 'block' });
+    });
+    const out = await animateTarget(b, page);
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    if (out.kind !== 'clip') return;
+    await expectPlaying(out.player);
+    const style = await page.$eval('sfumato-overlay', (h) => ({ radius: getComputedStyle(h).borderTopLeftRadius, clip: getComputedStyle(h).clipPath }));
+    expect(style.radius).toBe('50%');
+    expect(style.clip).toBe('inset(0px 60px 0px 0px)');
+    const img = await page.$eval('#target', (i) => {
+      const r = i.getBoundingClientRect();
+      return { x: r.left, y: r.top };
+    });
+    // Every corner of a circle is cut away: the label is shown again at the bottom's middle, inside
+    // the circle and the frame, and the buttons sit at the top's middle, of the part the frame shows.
+    const again = out.player.getByTestId('label-again');
+    await expect.poll(() => again.count()).toBe(1);
+    const l = (await again.boundingBox())!;
+    const cx = img.x + 150, cy = img.y + 150;
+    for (const [x, y] of [[l.x, l.y + l.height], [l.x + l.width, l.y + l.height]] as const) {
+      expect(Math.hypot(x - cx, y - cy), 'the label lies inside the circle').toBeLessThan(150);
+      expect(x).toBeLessThanOrEqual(img.x + 240);
+    }
+    const c = (await out.player.locator('.controls').boundingBox())!;
+    expect(Math.abs(c.x + c.width / 2 - (img.x + 120))).toBeLessThan(2);
+    expect(c.x + c.width).toBeLessThanOrEqual(img.x + 240);
+    expect(c.y + c.height).toBeLessThan(l.y);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(ARTIFACTS, 'in-place-round-clipped.png'), clip: { x: img.x - 20, y: img.y - 20, width: 340, height: 360 } });
+    await page.close();
+  });
 });
 
 describe('awkward inputs give their documented outcome', () => {
