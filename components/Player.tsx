@@ -83,15 +83,14 @@ export function Player(props: { clipId: string; tabId: number; nonce: string; dr
   };
 
   if (error) return <div class="error" role="alert">{error}</div>;
-  // The controls and notices sit on the edge the burnt-in "AI-generated" label is not on, so that
-  // nothing of ours ever hides it (a group portrait's label goes to the top, away from the faces).
-  // Where the page shows only part of the picture and the burnt-in label falls outside it, the
-  // label is shown again in the same corner of what is visible: the clip is never seen unlabelled.
-  // A round box (a portrait cut to a circle) cuts every corner away: the label then goes to the
-  // bottom's middle, and the buttons to the top's.
-  // The clip's placement within what is visible, so that showsWhole answers for the visible part.
+  // Nothing of ours hides the burnt-in "AI-generated" label: the controls and notices sit on the
+  // edge it is not on (a group portrait's label goes to the top, away from the faces), inside what
+  // the page leaves visible. Where the page shows only part of the picture (a crop, a clipping
+  // frame) and the label falls outside it, it is shown again in the same corner of what is visible,
+  // so the clip is never seen unlabelled. A round box (a portrait cut to a circle) cuts every corner
+  // away: the label then goes to the bottom's middle, the buttons to the top's.
   const inVisible: DrawRect = [(draw[0] - visible[0]) / visible[2], (draw[1] - visible[1]) / visible[3], draw[2] / visible[2], draw[3] / visible[3]];
-  const labelHidden = !!src && (round || (!!labelBox && !showsWhole(inVisible, [labelBox[0], labelBox[1], labelBox[2], labelBox[3]])));
+  const labelHidden = !!src && (round || (!!labelBox && !showsWhole(inVisible, labelBox)));
   const edge = round ? 'at-top centred' : labelCorner?.startsWith('top') ? 'at-bottom' : 'at-top';
   const againAt = round ? 'bottom-centred' : (labelCorner ?? 'bottom-right');
   const pct = (v: number) => `${(v * 100).toFixed(3)}%`;
@@ -113,24 +112,24 @@ export function Player(props: { clipId: string; tabId: number; nonce: string; dr
       )}
       {/* What the page leaves visible of the box: the buttons, notices and a repeated label go in there. */}
       <div class="visible" style={{ left: pct(visible[0]), top: pct(visible[1]), width: pct(visible[2]), height: pct(visible[3]) }}>
-      {labelHidden && (
-        <div class={`label-again ${againAt}`} data-testid="label-again">
-          <span class="mark" aria-hidden="true" />
-          {labelText()}
+        {labelHidden && (
+          <div class={`label-again ${againAt}`} data-testid="label-again">
+            <span class="mark" aria-hidden="true" />
+            {labelText()}
+          </div>
+        )}
+        {notice && <div class={`notice ${edge}`} role="status">{notice}</div>}
+        <div class={`controls ${edge}`} data-edge={edge}>
+          <button type="button" class="play" onClick={toggle} aria-label={paused ? 'Play' : 'Pause'} title={paused ? 'Play' : 'Pause'}>
+            {paused ? '▶' : '❚❚'}
+          </button>
+          <button type="button" class="open" onClick={() => void openPanel()} title="Open in Sfumato">
+            Open in Sfumato
+          </button>
+          <button type="button" class="close" onClick={close} aria-label="Close" title="Close and restore the image">
+            ✕
+          </button>
         </div>
-      )}
-      {notice && <div class={`notice ${edge}`} role="status">{notice}</div>}
-      <div class={`controls ${edge}`} data-edge={edge}>
-        <button type="button" class="play" onClick={toggle} aria-label={paused ? 'Play' : 'Pause'} title={paused ? 'Play' : 'Pause'}>
-          {paused ? '▶' : '❚❚'}
-        </button>
-        <button type="button" class="open" onClick={() => void openPanel()} title="Open in Sfumato">
-          Open in Sfumato
-        </button>
-        <button type="button" class="close" onClick={close} aria-label="Close" title="Close and restore the image">
-          ✕
-        </button>
-      </div>
       </div>
     </>
   );

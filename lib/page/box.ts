@@ -1,0 +1,63 @@
+// How the page lays out the image Sfumato plays over: its content box in the viewport, where in
+// that box the picture lies, its rounded corners and what clipping ancestors cut off. Read from the
+// live DOM and computed styles (the content script calls these every animation frame).
+import { drawRect, formatDrawRect } from './fit';
+
+/** A computed CSS length in px (0 where it is not one). */
+const px = (v: string) => Number.parseFloat(v) || 0;
+
+/**
+ * The image's content box (inside its border and padding, where it draws its picture) in the
+ * viewport, and where in that box the picture lies (object-fit, object-position).
+ */
+export function contentBox(img: HTMLImageElement) {
+  const r = img.getBoundingClientRect();
+  const cs = getComputedStyle(img);
+  const left = r.left + px(cs.borderLeftWidth) + px(cs.paddingLeft);
+  const top = r.top + px(cs.borderTopWidth) + px(cs.paddingTop);
+  const width = Math.max(0, r.right - px(cs.borderRightWidth) - px(cs.paddingRight) - left);
+  const height = Math.max(0, r.bottom - px(cs.borderBottomWidth) - px(cs.paddingBottom) - top);
+  return { left, top, width, height, draw: formatDrawRect(drawRect(cs.objectFit, cs.objectPosition, width, height, img.naturalWidth, img.naturalHeight)) };
+}
+
+/**
+ * How the page shapes the image's box: its rounded corners (a round portrait stays round; px radii
+ * shrink by the border and padding, as the content box's own curve does) and what its scrolling or
+ * clipping ancestors cut off (a card with overflow: hidden), as CSS for the overlay's host.
+ */
+export function boxShape(img: HTMLImageElement, box: { left: number; top: number; width: number; height: number }): { borderRadius: string; clipPath: string; round: boolean; visible: string } {
+  const cs = getComputedStyle(img);
+  const insetX = Math.min(px(cs.borderLeftWidth) + px(cs.paddingLeft), px(cs.borderRightWidth) + px(cs.paddingRight));
+  const insetY = Math.min(px(cs.borderTopWidth) + px(cs.paddingTop), px(cs.borderBottomWidth) + px(cs.paddingBottom));
+  const corner = (v: string) => {
+    const [h = '0px', w = h] = v.split(/\s+/);
+    const one = (t: string, inset: number) => (t.endsWith('%') ? t : `${Math.max(0, px(t) - inset)}px`);
+    return `${one(h, insetX)} ${one(w, insetY)}`;
+  };
+  const radii = [cs.borderTopLeftRadius, cs.borderTopRightRadius, cs.borderBottomRightRadius, cs.borderBottomLeftRadius].map(corner);
+  // Rounded enough to cut a corner label away (a tenth of the shorter side).
+  const side = Math.min(box.width, box.height);
+  const resolve = (t: string, along: number) => (t.endsWith('%') ? (along * px(t)) / 100 : px(t));
+  const round = radii.some((r) => {
+    const [h, w] = r.split(' ') as [string, string];
+    return Math.min(resolve(h, box.width), resolve(w, box.height)) >= 0.1 * side;
+  });
+  const borderRadius = `${radii.map((r) => r.split(' ')[0]).join(' ')} / ${radii.map((r) => r.split(' ')[1]).join(' ')}`;
+  let x0 = box.left, y0 = box.top, x1 = box.left + box.width, y1 = box.top + box.height;
+  for (let el = img.parentElement; el && el !== document.documentElement && el !== document.body; el = el.parentElement) {
+    const a = getComputedStyle(el);
+    if (a.position === 'fixed') break;
+    if (a.overflowX === 'visible' && a.overflowY === 'visible') continue;
+    const r = el.getBoundingClientRect();
+    if (a.overflowX !== 'visible') [x0, x1] = [Math.max(x0, r.left + px(a.borderLeftWidth)), Math.min(x1, r.right - px(a.borderRightWidth))];
+    if (a.overflowY !== 'visible') [y0, y1] = [Math.max(y0, r.top + px(a.borderTopWidth)), Math.min(y1, r.bottom - px(a.borderBottomWidth))];
+  }
+  const t = y0 - box.top, l = x0 - box.left, bt = box.top + box.height - y1, rt = box.left + box.width - x1;
+  const clipPath = t > 0.5 || l > 0.5 || bt > 0.5 || rt > 0.5 ? `inset(${Math.max(0, t)}px ${Math.max(0, rt)}px ${Math.max(0, bt)}px ${Math.max(0, l)}px)` : 'none';
+  // What the ancestors leave visible, as fractions of the box (the player keeps its buttons and a
+  // repeated label in there).
+  const W = Math.max(1, box.width), H = Math.max(1, box.height);
+  const vx = Math.min(1, Math.max(0, l / W)), vy = Math.min(1, Math.max(0, t / H));
+  const visible = formatDrawRect([vx, vy, Math.max(0.01, Math.min(1, 1 - Math.max(0, rt) / W) - vx), Math.max(0.01, Math.min(1, 1 - Math.max(0, bt) / H) - vy)]);
+  return { borderRadius, clipPath, round, visible };
+}
