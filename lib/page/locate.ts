@@ -9,10 +9,14 @@ function matchesUrl(img: HTMLImageElement, srcUrl: string): boolean {
   return srcsets.some((s) => s && parseSrcset(s, document.baseURI).some((c) => c.url === srcUrl));
 }
 
-function pictureSources(img: HTMLImageElement): { srcset: string; type: string }[] {
+function pictureSources(img: HTMLImageElement): { srcset: string; type: string; matches?: boolean }[] {
   const pic = img.parentElement;
   if (!pic || pic.tagName !== 'PICTURE') return [];
-  return [...pic.querySelectorAll('source')].map((s) => ({ srcset: s.srcset || '', type: s.type || '' }));
+  return [...pic.querySelectorAll('source')].map((s) => {
+    const media = s.media.trim();
+    // A media query the page wrote may be malformed: matchMedia then reports "not all", no match.
+    return { srcset: s.srcset || '', type: s.type || '', ...(media ? { matches: matchMedia(media).matches } : {}) };
+  });
 }
 
 function visibleArea(el: Element): number {

@@ -54,8 +54,11 @@ export interface ImageElementInfo {
   currentSrc: string;
   src: string;
   srcset: string;
-  /** srcset of every <source> of an enclosing <picture>, in document order, with their type. */
-  pictureSources: { srcset: string; type: string }[];
+  /**
+   * srcset of every <source> of an enclosing <picture>, in document order, with their type and
+   * whether their media query matches now (absent: no media query).
+   */
+  pictureSources: { srcset: string; type: string; matches?: boolean }[];
   /** Displayed width in CSS pixels, to turn x descriptors into comparable widths. */
   displayWidth: number;
   naturalWidth: number;
@@ -67,6 +70,10 @@ const DECODABLE = /^(image\/(jpeg|png|webp|gif|avif|bmp)|)$/i;
 /**
  * Candidate URLs, best first. The largest candidate wins (widths compared after turning density
  * descriptors into widths); the browser's currentSrc breaks ties and is always a fallback.
+ * Candidates come from the source the browser shows, as it picks one: the first <picture> source
+ * whose media query matches and whose format can be decoded, else the image's own srcset. The other
+ * sources may be other crops of the artwork (art direction: a square detail for narrow screens),
+ * which would not lie where the page shows the picture.
  */
 export function rankSources(info: ImageElementInfo): string[] {
   const scored: { url: string; size: number; order: number }[] = [];
@@ -74,11 +81,9 @@ export function rankSources(info: ImageElementInfo): string[] {
     const size = c.width ?? c.density * Math.max(info.displayWidth, info.naturalWidth || 1);
     scored.push({ url: c.url, size, order: scored.length });
   };
-  for (const s of info.pictureSources) {
-    if (!DECODABLE.test(s.type.trim())) continue; // e.g. image/jxl: not something we can decode
-    parseSrcset(s.srcset, info.baseUrl).forEach(add);
-  }
-  parseSrcset(info.srcset, info.baseUrl).forEach(add);
+  // e.g. image/jxl: not something this browser (or Sfumato) decodes, so not what it shows.
+  const shown = info.pictureSources.find((s) => s.matches !== false && DECODABLE.test(s.type.trim()));
+  parseSrcset(shown ? shown.srcset : info.srcset, info.baseUrl).forEach(add);
   const current = info.currentSrc || info.src;
   if (current) scored.push({ url: current, size: info.naturalWidth || 0, order: -1 });
   scored.sort((a, b) => b.size - a.size || a.order - b.order);

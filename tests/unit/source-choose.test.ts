@@ -55,6 +55,22 @@ describe('rankSources', () => {
     expect(r[0]).toBe('https://museum.example/big.webp');
     expect(r).not.toContain('https://museum.example/huge.jxl');
   });
+  it('takes candidates from the <picture> source the browser shows, not another crop', () => {
+    // Art direction: a square detail for narrow screens, the whole portrait otherwise.
+    const sources = (narrow: boolean) => [
+      { srcset: '/detail-800.jpg 800w, /detail-1600.jpg 1600w', type: '', matches: narrow },
+      { srcset: '/whole-1200.jpg 1200w', type: 'image/jpeg' },
+    ];
+    expect(rankSources(info({ srcset: '/img-3000.jpg 3000w', pictureSources: sources(false) }))).toEqual([
+      'https://museum.example/whole-1200.jpg',
+      'https://museum.example/320.jpg',
+    ]);
+    expect(rankSources(info({ srcset: '/img-3000.jpg 3000w', pictureSources: sources(true) }))[0]).toBe('https://museum.example/detail-1600.jpg');
+    // No source matches: the image's own srcset.
+    expect(rankSources(info({ srcset: '/img-3000.jpg 3000w', pictureSources: [{ srcset: '/d.jpg 900w', type: '', matches: false }] }))[0]).toBe(
+      'https://museum.example/img-3000.jpg',
+    );
+  });
   it('falls back to currentSrc alone, without duplicates', () => {
     expect(rankSources(info({}))).toEqual(['https://museum.example/320.jpg']);
   });
