@@ -67,5 +67,6 @@ export const OVERLAY_CSS = `
 .close { align-self: flex-end; border: 1px solid #bfae94; background: #fff; color: #241f1a; border-radius: 6px;
   padding: 3px 10px; font: inherit; cursor: pointer; }
 .close:focus-visible { outline: 2px solid #8a5a1f; }
+.toast { width: auto; font: 14px/1.4 system-ui, "DejaVu Sans", sans-serif; }
 .player { position: absolute; inset: 0; width: 100%; height: 100%; border: 0; display: block; background: transparent; }
 `;

@@ -12,6 +12,8 @@ import { ensureOffscreen } from './offscreen';
 export const MENU_ANIMATE = 'sfumato-animate';
 export const MENU_INSPECT = 'sfumato-inspect';
 export const MENU_DRIVER = 'sfumato-driver';
+/** Anywhere else on a page: the picture under the pointer (a site may cover its images with a transparent layer). */
+export const MENU_ANIMATE_HERE = 'sfumato-animate-here';
 /** Session-storage key through which the side panel's Inspect tab receives a right-clicked medium. */
 export const INSPECT_REQUEST_KEY = 'inspectRequest';
 const CONTENT_SCRIPT = '/content-scripts/content.js';
@@ -24,6 +26,7 @@ function randomSeed() {
 function registerMenus() {
   chrome.contextMenus.removeAll(() => {
     chrome.contextMenus.create({ id: MENU_ANIMATE, title: 'Animate this portrait', contexts: ['image'] });
+    chrome.contextMenus.create({ id: MENU_ANIMATE_HERE, title: 'Animate the portrait here', contexts: ['page', 'link', 'frame'] });
     chrome.contextMenus.create({ id: MENU_INSPECT, title: 'Check content credentials', contexts: ['image', 'video', 'audio'] });
     chrome.contextMenus.create({ id: MENU_DRIVER, title: 'Use as motion for Sfumato', contexts: ['video'] });
   });
@@ -52,8 +55,10 @@ async function failInTab(tabId: number, frameId: number, jobId: string, code: Er
 }
 
 async function startAnimateFromMenu(info: chrome.contextMenus.OnClickData, tab: chrome.tabs.Tab | undefined, permission: Promise<boolean>) {
-  const srcUrl = info.srcUrl;
-  if (!tab?.id || !srcUrl) return;
+  // "Animate the portrait here" has no image URL: the content script finds the picture under the pointer.
+  const here = info.menuItemId === MENU_ANIMATE_HERE;
+  const srcUrl = here ? undefined : info.srcUrl;
+  if (!tab?.id || (!here && !srcUrl)) return;
   const tabId = tab.id;
   const frameId = info.frameId ?? 0;
   const jobId = newJobId();
@@ -63,7 +68,7 @@ async function startAnimateFromMenu(info: chrome.contextMenus.OnClickData, tab: 
     console.warn('Sfumato: cannot inject into this page', e);
     return;
   }
-  const raw = await chrome.tabs.sendMessage(tabId, msg({ to: 'content', type: 'overlay-locate', jobId, srcUrl }), { frameId });
+  const raw = await chrome.tabs.sendMessage(tabId, msg({ to: 'content', type: 'overlay-locate', jobId, srcUrl, here }), { frameId });
   let located;
   try {
     located = locateResult(raw, 'locate');
@@ -71,7 +76,7 @@ async function startAnimateFromMenu(info: chrome.contextMenus.OnClickData, tab: 
     located = { ok: false };
   }
   if (!located.ok || !located.bestUrl) {
-    await failInTab(tabId, frameId, jobId, 'element-not-found');
+    await failInTab(tabId, frameId, jobId, here ? 'nothing-here' : 'element-not-found');
     return;
   }
   await saveRoute(jobId, { tabId, frameId, createdAt: Date.now() });
@@ -214,6 +219,12 @@ export function startBackground() {
   chrome.contextMenus.onClicked.addListener((info, tab) => {
     if (info.menuItemId === MENU_ANIMATE && info.srcUrl) {
       const permission = requestOriginFor(info.srcUrl);
+      void startAnimateFromMenu(info, tab, permission);
+    }
+    if (info.menuItemId === MENU_ANIMATE_HERE) {
+      // The image's address is not known yet: ask for the page's own site, where its images
+      // usually are (a site that serves them from elsewhere may still allow reading them).
+      const permission = requestOriginFor(info.frameUrl ?? info.pageUrl ?? tab?.url ?? '');
       void startAnimateFromMenu(info, tab, permission);
     }
     if (info.menuItemId === MENU_DRIVER) {

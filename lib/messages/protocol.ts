@@ -72,7 +72,8 @@ const shapes = {
   }),
   'job-failed': obj({ to: lit('background'), type: lit('job-failed'), jobId: id, code: errorCode, message: str(2000) }),
   // background -> content script
-  'overlay-locate': obj({ to: lit('content'), type: lit('overlay-locate'), jobId: id, srcUrl: url }),
+  /** Find the image Chrome reported (srcUrl) or, with `here`, the picture under the right-click (a covered image). */
+  'overlay-locate': obj({ to: lit('content'), type: lit('overlay-locate'), jobId: id, srcUrl: opt(url), here: opt(bool) }),
   'overlay-progress': obj({ to: lit('content'), type: lit('overlay-progress'), jobId: id, stage, fraction: num(0, 1) }),
   'overlay-ready': obj({
     to: lit('content'),

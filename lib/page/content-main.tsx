@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { Overlay, OVERLAY_CSS, type OverlayState } from '@/components/Overlay';
 import { parseMessage } from '../messages/protocol';
 import { boxShape, contentBox } from './box';
-import { bestSources, findImage, imageTitle } from './locate';
+import { bestSources, findImage, findImageHere, imageTitle } from './locate';
 
 interface Session {
   jobId: string;
@@ -77,6 +77,35 @@ function open(jobId: string, img: HTMLImageElement): Session {
   return s;
 }
 
+/** A sentence at the top of the page, for a failure with no picture to show it over. */
+function toast(message: string) {
+  document.querySelector('sfumato-toast')?.remove();
+  const host = document.createElement('sfumato-toast');
+  Object.assign(host.style, { position: 'fixed', zIndex: '2147483647', top: '16px', left: '50%', transform: 'translateX(-50%)', width: 'min(340px, 92vw)', display: 'block' });
+  const root = host.attachShadow({ mode: 'open' });
+  const style = document.createElement('style');
+  style.textContent = OVERLAY_CSS;
+  root.appendChild(style);
+  const mount = document.createElement('div');
+  root.appendChild(mount);
+  document.documentElement.appendChild(host);
+  const remove = () => {
+    render(null, mount);
+    host.remove();
+  };
+  render(
+    <div class="card toast" role="alert">
+      <div class="brand">Sfumato</div>
+      <div class="error">{message}</div>
+      <button class="close" type="button" onClick={remove}>
+        Close
+      </button>
+    </div>,
+    mount,
+  );
+  setTimeout(remove, 12_000);
+}
+
 function update(jobId: string, state: OverlayState) {
   const s = sessions.get(jobId);
   if (!s) return;
@@ -107,7 +136,7 @@ export function startContent() {
     if (!m) return;
     switch (m.type) {
       case 'overlay-locate': {
-        const img = findImage(m.srcUrl);
+        const img = m.here ? findImageHere() : m.srcUrl ? findImage(m.srcUrl) : null;
         if (!img) {
           sendResponse({ ok: false });
           return;
@@ -130,7 +159,9 @@ export function startContent() {
         update(m.jobId, { phase: 'working', stage: m.stage, fraction: m.fraction });
         return;
       case 'overlay-error':
-        update(m.jobId, { phase: 'error', message: m.message });
+        // No picture to lay the sentence over (none was found where the person right-clicked): a note at the top.
+        if (sessions.has(m.jobId)) update(m.jobId, { phase: 'error', message: m.message });
+        else toast(m.message);
         return;
       case 'overlay-ready': {
         const s = sessions.get(m.jobId);

@@ -33,6 +33,40 @@ export function findImage(srcUrl: string): HTMLImageElement | null {
   return imgs[0] ?? null;
 }
 
+/** Smallest picture worth animating here (CSS px each way): icons and spacers are not portraits. */
+const MIN_SIDE = 48;
+
+/**
+ * The picture under the pointer when there is no image URL to go by ("Animate the portrait here":
+ * the right-click landed on something else, often a transparent layer a site lays over its images).
+ * The pointer is where the right-click was: the menu holds the mouse, so the page's hover state is
+ * still the clicked element's when this runs. The image is the clicked element itself, or the
+ * topmost sizeable image under the middle of the clicked element that covers at least half of it
+ * (a layer over an image, a card's link over its picture; not the page's background, whose middle
+ * may hold any picture).
+ */
+export function findImageHere(): HTMLImageElement | null {
+  const hovered = [...document.querySelectorAll(':hover')];
+  const target = hovered[hovered.length - 1];
+  if (!target) return null;
+  const sizeable = (el: Element): el is HTMLImageElement => {
+    if (!(el instanceof HTMLImageElement) || !el.complete || el.naturalWidth === 0) return false;
+    const r = el.getBoundingClientRect();
+    return r.width >= MIN_SIDE && r.height >= MIN_SIDE && visibleArea(el) > 0;
+  };
+  if (sizeable(target)) return target;
+  const r = target.getBoundingClientRect();
+  const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+  const y = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
+  const covers = (img: HTMLImageElement) => {
+    const q = img.getBoundingClientRect();
+    const w = Math.min(q.right, r.right) - Math.max(q.left, r.left);
+    const h = Math.min(q.bottom, r.bottom) - Math.max(q.top, r.top);
+    return w > 0 && h > 0 && w * h >= 0.5 * r.width * r.height;
+  };
+  return document.elementsFromPoint(x, y).find((el): el is HTMLImageElement => sizeable(el) && covers(el)) ?? null;
+}
+
 export function describeImage(img: HTMLImageElement): ImageElementInfo {
   return {
     currentSrc: img.currentSrc,

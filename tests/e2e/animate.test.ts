@@ -8,7 +8,8 @@ import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { LABEL_SIZES } from '@/lib/watermark/label';
 import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
 import { FIXTURES, startSite, type TestSite } from './support/server';
-import { animateTarget, expectPlaying, openSingle } from './support/animate';
+import { animateHere, animateTarget, expectPlaying, openSingle } from './support/animate';
+import { clickMenu } from './support/browser';
 import { looksLikeLabel, probeLabel } from './support/label';
 import { decodeFrames, landmarkBox, LEFT_EYE, meanAbsDiff, probeMp4, readStoredClips, RIGHT_EYE, type StoredClip } from './support/clips';
 
@@ -220,6 +221,48 @@ describe('in place, however the page lays the picture out', () => {
     expect(c.y + c.height).toBeLessThan(l.y);
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(ARTIFACTS, 'in-place-round-clipped.png'), clip: { x: img.x - 20, y: img.y - 20, width: 340, height: 360 } });
+    await page.close();
+  });
+});
+
+describe('a portrait the site covers with a transparent layer', () => {
+  it('"Animate the portrait here" finds the picture under the layer and animates it in place', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/vigee-le-brun-self-portrait-three-quarter.jpg', 300);
+    // As many sites do to keep people from saving images: a transparent layer over the picture, so
+    // that a right-click lands on the layer and Chrome offers no image menu.
+    const r = await page.$eval('#target', (i) => {
+      const q = i.getBoundingClientRect();
+      const layer = document.createElement('div');
+      layer.id = 'layer';
+      Object.assign(layer.style, { position: 'absolute', left: `${q.left + scrollX}px`, top: `${q.top + scrollY}px`, width: `${q.width}px`, height: `${q.height}px`, zIndex: '5' });
+      document.body.appendChild(layer);
+      return { x: q.left, y: q.top, w: q.width, h: q.height };
+    });
+    await page.mouse.move(r.x + r.w * 0.4, r.y + r.h * 0.3);
+    expect(await page.evaluate(() => [...document.querySelectorAll(':hover')].pop()?.id)).toBe('layer');
+    const out = await animateHere(b, page);
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    if (out.kind !== 'clip') return;
+    await expectPlaying(out.player);
+    const host = (await page.locator('sfumato-overlay').boundingBox())!;
+    expect([host.x, host.y, host.width, host.height].map(Math.round)).toEqual([r.x, r.y, r.w, r.h].map(Math.round));
+    expect((await newest()).sourceUrl).toContain('vigee-le-brun');
+    await page.screenshot({ path: join(ARTIFACTS, 'animate-here-covered.png') });
+    await page.close();
+  });
+
+  it('says so, at the top of the page, when nothing is under the pointer', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 200);
+    // The page's empty margin, right of the picture: the middle of <body> may hold the picture, but
+    // that is not where the person clicked.
+    await page.mouse.move(900, 500);
+    await clickMenu(b, page, 'sfumato-animate-here', '', '');
+    await page.waitForSelector('sfumato-toast', { state: 'attached', timeout: 10_000 });
+    await expect.poll(() => page.locator('sfumato-toast .error').innerText()).toBe(ERROR_SENTENCES['nothing-here']);
+    expect(await page.locator('sfumato-overlay').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'animate-here-nothing.png') });
+    await page.locator('sfumato-toast .close').click();
+    expect(await page.locator('sfumato-toast').count()).toBe(0);
     await page.close();
   });
 });

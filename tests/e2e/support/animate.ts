@@ -19,8 +19,20 @@ export async function openSingle(b: ExtensionBrowser, origin: string, src: strin
 
 export async function animateTarget(b: ExtensionBrowser, page: Page, timeoutMs = 180_000): Promise<Outcome> {
   const src = await page.$eval('#target', (i) => (i as HTMLImageElement).currentSrc || (i as HTMLImageElement).src);
+  return animateVia(b, page, 'sfumato-animate', src, 'image', timeoutMs);
+}
+
+/**
+ * "Animate the portrait here" (right-click on something that is not an image): Chrome reports no
+ * image URL; the pointer must already be where the person right-clicked (page.mouse.move).
+ */
+export async function animateHere(b: ExtensionBrowser, page: Page, timeoutMs = 180_000): Promise<Outcome> {
+  return animateVia(b, page, 'sfumato-animate-here', '', '', timeoutMs);
+}
+
+async function animateVia(b: ExtensionBrowser, page: Page, menuItemId: string, src: string, mediaType: string, timeoutMs: number): Promise<Outcome> {
   const t0 = Date.now();
-  await clickMenu(b, page, 'sfumato-animate', src);
+  await clickMenu(b, page, menuItemId, src, mediaType);
   await page.waitForSelector('sfumato-overlay', { state: 'attached', timeout: 5_000 });
   const overlayAppearedMs = Date.now() - t0;
   await page.waitForSelector('sfumato-overlay[data-phase="ready"], sfumato-overlay[data-phase="error"]', { state: 'attached', timeout: timeoutMs });
