@@ -1,23 +1,31 @@
 // How the page lays out the image Sfumato plays over: its content box in the viewport, where in
 // that box the picture lies, its rounded corners and what clipping ancestors cut off. Read from the
 // live DOM and computed styles (the content script calls these every animation frame).
-import { drawRect, formatDrawRect } from './fit';
+import { backgroundRect, drawRect, formatDrawRect } from './fit';
+import { splitLayers, type Picture } from './locate';
 
 /** A computed CSS length in px (0 where it is not one). */
 const px = (v: string) => Number.parseFloat(v) || 0;
 
 /**
- * The image's content box (inside its border and padding, where it draws its picture) in the
- * viewport, and where in that box the picture lies (object-fit, object-position).
+ * The box the picture is laid out in, in the viewport, and where in that box it lies: an image's
+ * content box (inside border and padding) with its object-fit and object-position; a CSS
+ * background's padding box (its positioning area) with its background-size and -position.
  */
-export function contentBox(img: HTMLImageElement) {
-  const r = img.getBoundingClientRect();
-  const cs = getComputedStyle(img);
-  const left = r.left + px(cs.borderLeftWidth) + px(cs.paddingLeft);
-  const top = r.top + px(cs.borderTopWidth) + px(cs.paddingTop);
-  const width = Math.max(0, r.right - px(cs.borderRightWidth) - px(cs.paddingRight) - left);
-  const height = Math.max(0, r.bottom - px(cs.borderBottomWidth) - px(cs.paddingBottom) - top);
-  return { left, top, width, height, draw: formatDrawRect(drawRect(cs.objectFit, cs.objectPosition, width, height, img.naturalWidth, img.naturalHeight)) };
+export function contentBox(pic: Picture, natural: { w: number; h: number }) {
+  const el = pic.el;
+  const r = el.getBoundingClientRect();
+  const cs = getComputedStyle(el);
+  const pad = pic.kind === 'img' ? 1 : 0;
+  const left = r.left + px(cs.borderLeftWidth) + pad * px(cs.paddingLeft);
+  const top = r.top + px(cs.borderTopWidth) + pad * px(cs.paddingTop);
+  const width = Math.max(0, r.right - px(cs.borderRightWidth) - pad * px(cs.paddingRight) - left);
+  const height = Math.max(0, r.bottom - px(cs.borderBottomWidth) - pad * px(cs.paddingBottom) - top);
+  const draw =
+    pic.kind === 'img'
+      ? drawRect(cs.objectFit, cs.objectPosition, width, height, natural.w, natural.h)
+      : backgroundRect(splitLayers(cs.backgroundSize)[pic.layer] ?? 'auto', splitLayers(cs.backgroundPosition)[pic.layer] ?? '0% 0%', width, height, natural.w, natural.h);
+  return { left, top, width, height, draw: formatDrawRect(draw) };
 }
 
 /**
@@ -25,10 +33,12 @@ export function contentBox(img: HTMLImageElement) {
  * shrink by the border and padding, as the content box's own curve does) and what its scrolling or
  * clipping ancestors cut off (a card with overflow: hidden), as CSS for the overlay's host.
  */
-export function boxShape(img: HTMLImageElement, box: { left: number; top: number; width: number; height: number }): { borderRadius: string; clipPath: string; round: boolean; visible: string } {
+export function boxShape(img: HTMLElement, box: { left: number; top: number; width: number; height: number }, padded = true): { borderRadius: string; clipPath: string; round: boolean; visible: string } {
   const cs = getComputedStyle(img);
-  const insetX = Math.min(px(cs.borderLeftWidth) + px(cs.paddingLeft), px(cs.borderRightWidth) + px(cs.paddingRight));
-  const insetY = Math.min(px(cs.borderTopWidth) + px(cs.paddingTop), px(cs.borderBottomWidth) + px(cs.paddingBottom));
+  // The box lies inside the border and, for an image's content box, the padding too.
+  const pad = padded ? 1 : 0;
+  const insetX = Math.min(px(cs.borderLeftWidth) + pad * px(cs.paddingLeft), px(cs.borderRightWidth) + pad * px(cs.paddingRight));
+  const insetY = Math.min(px(cs.borderTopWidth) + pad * px(cs.paddingTop), px(cs.borderBottomWidth) + pad * px(cs.paddingBottom));
   const corner = (v: string) => {
     const [h = '0px', w = h] = v.split(/\s+/);
     const one = (t: string, inset: number) => (t.endsWith('%') ? t : `${Math.max(0, px(t) - inset)}px`);

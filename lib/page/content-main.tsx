@@ -4,11 +4,13 @@ import { render } from 'preact';
 import { Overlay, OVERLAY_CSS, type OverlayState } from '@/components/Overlay';
 import { parseMessage } from '../messages/protocol';
 import { boxShape, contentBox } from './box';
-import { bestSources, findImage, findImageHere, imageTitle } from './locate';
+import { bestSources, findImage, findImageHere, imageTitle, pictureTitle, type Picture } from './locate';
 
 interface Session {
   jobId: string;
-  img: HTMLImageElement;
+  /** The picture played over: an <img>, or an element's CSS background (with its image's natural size). */
+  pic: Picture;
+  natural: { w: number; h: number };
   host: HTMLElement;
   root: HTMLElement;
   state: OverlayState;
@@ -22,8 +24,8 @@ interface Session {
 const sessions = new Map<string, Session>();
 
 function place(s: Session) {
-  const b = contentBox(s.img);
-  const shape = boxShape(s.img, b);
+  const b = contentBox(s.pic, s.natural);
+  const shape = boxShape(s.pic.el, b, s.pic.kind === 'img');
   const key = `${b.left},${b.top},${b.width},${b.height},${shape.borderRadius},${shape.clipPath}`;
   if (key !== s.lastRect) {
     s.lastRect = key;
@@ -43,7 +45,7 @@ function place(s: Session) {
 function draw(s: Session) {
   // The phase is mirrored on the host so that tests and assistive tools can follow it.
   s.host.setAttribute('data-phase', s.state.phase);
-  const compact = s.img.getBoundingClientRect().height < 160;
+  const compact = s.pic.el.getBoundingClientRect().height < 160;
   render(<Overlay state={s.state} compact={compact} onClose={() => close(s.jobId)} />, s.root);
 }
 
@@ -56,9 +58,9 @@ function close(jobId: string) {
   sessions.delete(jobId);
 }
 
-function open(jobId: string, img: HTMLImageElement): Session {
+function open(jobId: string, pic: Picture, natural: { w: number; h: number }): Session {
   // One overlay per image: a new job on the same image replaces the old overlay.
-  for (const s of sessions.values()) if (s.img === img) close(s.jobId);
+  for (const s of sessions.values()) if (s.pic.el === pic.el) close(s.jobId);
   const host = document.createElement('sfumato-overlay');
   host.setAttribute('data-sfumato-job', jobId);
   Object.assign(host.style, { position: 'fixed', zIndex: '2147483646', display: 'block', margin: '0', padding: '0', pointerEvents: 'auto', overflow: 'hidden' });
@@ -70,7 +72,7 @@ function open(jobId: string, img: HTMLImageElement): Session {
   root.appendChild(mount);
   document.documentElement.appendChild(host);
   const nonce = crypto.randomUUID();
-  const s: Session = { jobId, img, host, root: mount, state: { phase: 'working', stage: 'source', fraction: 0 }, nonce, raf: 0, lastRect: '', view: '' };
+  const s: Session = { jobId, pic, natural, host, root: mount, state: { phase: 'working', stage: 'source', fraction: 0 }, nonce, raf: 0, lastRect: '', view: '' };
   sessions.set(jobId, s);
   place(s);
   draw(s);
@@ -106,6 +108,31 @@ function toast(message: string) {
   setTimeout(remove, 12_000);
 }
 
+/** Open the overlay over a found picture and describe it (locateResult) for the background. */
+async function locate(jobId: string, pic: Picture, srcUrl: string | undefined) {
+  // A background's natural size is its image's: load it (the browser has it cached).
+  let natural: { w: number; h: number };
+  if (pic.kind === 'img') natural = { w: pic.el.naturalWidth, h: pic.el.naturalHeight };
+  else {
+    const probe = new Image();
+    probe.src = pic.url;
+    await probe.decode();
+    natural = { w: probe.naturalWidth, h: probe.naturalHeight };
+  }
+  open(jobId, pic, natural);
+  const candidates = pic.kind === 'img' ? bestSources(pic.el) : [pic.url];
+  const r = pic.el.getBoundingClientRect();
+  return {
+    ok: true,
+    bestUrl: candidates[0] ?? srcUrl,
+    title: pic.kind === 'img' ? imageTitle(pic.el) : pictureTitle(pic.el),
+    box: { x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height },
+    naturalWidth: natural.w,
+    naturalHeight: natural.h,
+    candidates: candidates.slice(0, 10),
+  };
+}
+
 function update(jobId: string, state: OverlayState) {
   const s = sessions.get(jobId);
   if (!s) return;
@@ -136,24 +163,14 @@ export function startContent() {
     if (!m) return;
     switch (m.type) {
       case 'overlay-locate': {
-        const img = m.here ? findImageHere() : m.srcUrl ? findImage(m.srcUrl) : null;
-        if (!img) {
+        const found = m.here ? findImageHere() : m.srcUrl ? findImage(m.srcUrl) : null;
+        const pic: Picture | null = found instanceof HTMLImageElement ? { kind: 'img', el: found } : found;
+        if (!pic) {
           sendResponse({ ok: false });
           return;
         }
-        open(m.jobId, img);
-        const candidates = bestSources(img);
-        const r = img.getBoundingClientRect();
-        sendResponse({
-          ok: true,
-          bestUrl: candidates[0] ?? m.srcUrl,
-          title: imageTitle(img),
-          box: { x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height },
-          naturalWidth: img.naturalWidth,
-          naturalHeight: img.naturalHeight,
-          candidates: candidates.slice(0, 10),
-        });
-        return;
+        void locate(m.jobId, pic, m.srcUrl).then(sendResponse, () => sendResponse({ ok: false }));
+        return true;
       }
       case 'overlay-progress':
         update(m.jobId, { phase: 'working', stage: m.stage, fraction: m.fraction });

@@ -69,3 +69,35 @@ export function parseDrawRect(text: string | null | undefined): DrawRect | null 
 }
 
 export const formatDrawRect = (d: DrawRect) => d.map((v) => v.toFixed(5)).join(',');
+
+/** A computed background-size length along one axis, in px; null for auto. */
+function bgLength(v: string | undefined, box: number): number | null {
+  const t = (v ?? 'auto').trim();
+  let m = /^(\d+(?:\.\d+)?)%$/.exec(t);
+  if (m) return (box * Number(m[1])) / 100;
+  m = /^(\d+(?:\.\d+)?)px$/.exec(t);
+  if (m) return Number(m[1]);
+  return null;
+}
+
+/**
+ * Where a CSS background picture lies in its positioning box (the padding box), for the computed
+ * background-size ("cover", "contain", "auto", or one or two lengths) and background-position, as
+ * fractions of the box. What it cannot read is taken as the picture's natural size, centred.
+ */
+export function backgroundRect(size: string, position: string, boxW: number, boxH: number, natW: number, natH: number): DrawRect {
+  if (!(boxW > 0 && boxH > 0 && natW > 0 && natH > 0)) return FULL_BOX;
+  const s = size.trim();
+  if (s === 'cover' || s === 'contain') return drawRect(s, position, boxW, boxH, natW, natH);
+  const [a, b] = s.split(/\s+/);
+  let w = bgLength(a, boxW);
+  let h = bgLength(b, boxH);
+  // auto takes the other length through the picture's own proportions, or its natural size.
+  if (w === null && h === null) [w, h] = [natW, natH];
+  else if (w === null) w = (h! * natW) / natH;
+  else if (h === null) h = (w * natH) / natW;
+  const [px, py] = position.trim().split(/\s+/);
+  const x = offsetAlong(px, boxW - w);
+  const y = offsetAlong(py, boxH - h!);
+  return [x / boxW, y / boxH, w / boxW, h! / boxH];
+}

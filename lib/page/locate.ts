@@ -45,10 +45,21 @@ const MIN_SIDE = 48;
  * (a layer over an image, a card's link over its picture; not the page's background, whose middle
  * may hold any picture).
  */
-export function findImageHere(): HTMLImageElement | null {
+export function findImageHere(): Picture | null {
   const hovered = [...document.querySelectorAll(':hover')];
   const target = hovered[hovered.length - 1];
   if (!target) return null;
+  const img = imageUnder(target);
+  return img ? { kind: 'img', el: img } : backgroundUnder(target);
+}
+
+/** A picture on the page: an <img>, or an element painting one as its CSS background. */
+export type Picture =
+  | { kind: 'img'; el: HTMLImageElement }
+  /** `layer`: which of the element's background layers (comma-separated in CSS) holds it. */
+  | { kind: 'background'; el: HTMLElement; url: string; layer: number };
+
+function imageUnder(target: Element): HTMLImageElement | null {
   const sizeable = (el: Element): el is HTMLImageElement => {
     if (!(el instanceof HTMLImageElement) || !el.complete || el.naturalWidth === 0) return false;
     const r = el.getBoundingClientRect();
@@ -67,6 +78,56 @@ export function findImageHere(): HTMLImageElement | null {
   return document.elementsFromPoint(x, y).find((el): el is HTMLImageElement => sizeable(el) && covers(el)) ?? null;
 }
 
+/**
+ * The clicked element's CSS background picture, or its nearest ancestor's (a hero banner, a card
+ * whose portrait is a background): the first url() layer of a sizeable element, below <body>.
+ * Gradients are not pictures.
+ */
+function backgroundUnder(target: Element): Picture | null {
+  for (let el: Element | null = target, depth = 0; el && el !== document.body && el !== document.documentElement && depth < 8; el = el.parentElement, depth++) {
+    if (!(el instanceof HTMLElement)) continue;
+    const layers = splitLayers(getComputedStyle(el).backgroundImage);
+    const layer = layers.findIndex((l) => /^url\(/i.test(l));
+    if (layer < 0) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < MIN_SIDE || r.height < MIN_SIDE || visibleArea(el) === 0) continue;
+    const m = /^url\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^)]*?))\s*\)$/i.exec(layers[layer]!);
+    const raw = (m?.[1] ?? m?.[2] ?? m?.[3] ?? '').replace(/\\(.)/g, '$1');
+    let url: string;
+    try {
+      url = new URL(raw, document.baseURI).href;
+    } catch {
+      continue;
+    }
+    if (!/^(https?:|data:image\/|blob:)/i.test(url)) continue;
+    return { kind: 'background', el, url, layer };
+  }
+  return null;
+}
+
+/** A computed multi-layer CSS value split at its top-level commas (not those inside url() or functions). */
+export function splitLayers(value: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === ',' && depth === 0) {
+      out.push(value.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(value.slice(start).trim());
+  return out.filter((s) => s !== '');
+}
+
 export function describeImage(img: HTMLImageElement): ImageElementInfo {
   return {
     currentSrc: img.currentSrc,
@@ -81,8 +142,13 @@ export function describeImage(img: HTMLImageElement): ImageElementInfo {
 
 /** A human title for the artwork: alt text, title attribute, a figure caption, else the page title. */
 export function imageTitle(img: HTMLImageElement): string {
-  const caption = img.closest('figure')?.querySelector('figcaption')?.textContent;
-  const t = (img.alt || img.title || caption || document.title || 'Portrait').replace(/\s+/g, ' ').trim();
+  return pictureTitle(img, img.alt);
+}
+
+/** The same for any element showing a picture (a CSS background): its label, title, caption, the page's title. */
+export function pictureTitle(el: HTMLElement, alt = ''): string {
+  const caption = el.closest('figure')?.querySelector('figcaption')?.textContent;
+  const t = (alt || el.getAttribute('aria-label') || el.title || caption || document.title || 'Portrait').replace(/\s+/g, ' ').trim();
   return t.slice(0, 200);
 }
 

@@ -251,6 +251,55 @@ describe('a portrait the site covers with a transparent layer', () => {
     await page.close();
   });
 
+  it('a portrait painted as a CSS background (background-size: cover) animates in place too', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/mona-lisa.jpg', 300);
+    // A card whose portrait is its background, with a caption over it.
+    const box = await page.$eval('#target', (i) => {
+      const card = document.createElement('div');
+      card.id = 'card';
+      Object.assign(card.style, {
+        width: '300px', height: '300px', border: '3px solid #333', padding: '5px', boxSizing: 'content-box',
+        backgroundImage: `linear-gradient(transparent, transparent), url("${(i as HTMLImageElement).src}")`,
+        backgroundSize: 'auto, cover', backgroundPosition: '0% 0%, 50% 35%', backgroundRepeat: 'no-repeat',
+      });
+      const caption = document.createElement('span');
+      caption.id = 'caption';
+      caption.textContent = 'Lisa Gherardini';
+      Object.assign(caption.style, { display: 'inline-block', margin: '120px 0 0 90px', padding: '4px', background: 'rgba(255,255,255,.6)' });
+      card.appendChild(caption);
+      i.replaceWith(card);
+      const r = card.getBoundingClientRect();
+      return { x: Math.round(r.left + 3), y: Math.round(r.top + 3), width: 310, height: 310 };
+    });
+    const before = decodeFrames(await page.screenshot({ clip: box }), 310, 310, 'png').frames[0]!;
+    const c = (await page.locator('#caption').boundingBox())!;
+    await page.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
+    // Hide the caption so that only the portrait is compared (the pointer's hover state stays).
+    await page.$eval('#caption', (e) => ((e as HTMLElement).style.visibility = 'hidden'));
+    const out = await animateHere(b, page);
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    if (out.kind !== 'clip') return;
+    await expectPlaying(out.player);
+    expect((await newest()).sourceUrl).toContain('mona-lisa');
+    const host = (await page.locator('sfumato-overlay').boundingBox())!;
+    expect([host.x, host.y, host.width, host.height].map(Math.round)).toEqual([box.x, box.y, 310, 310]);
+    await out.player.$eval('video', async (v: HTMLVideoElement) => {
+      v.pause();
+      v.currentTime = 0;
+      await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+    });
+    await page.waitForTimeout(300);
+    const after = decodeFrames(await page.screenshot({ clip: box }), 310, 310, 'png').frames[0]!;
+    const middle = { x: 30, y: 60, w: 250, h: 200 };
+    const inPlace = meanAbsDiff(after, before, 310, middle, { x: 80, y: 110, w: 150, h: 40 });
+    const shifted = meanAbsDiff(after, before, 310, middle, { x: 80, y: 110, w: 150, h: 40 }, { dx: 0, dy: 8 });
+    console.log('CSS background cover, in place:', inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
+    expect(inPlace).toBeLessThan(6);
+    expect(inPlace).toBeLessThan(0.5 * shifted);
+    await page.screenshot({ path: join(ARTIFACTS, 'animate-here-background.png'), clip: { x: box.x - 20, y: box.y - 20, width: 350, height: 350 } });
+    await page.close();
+  });
+
   it('says so, at the top of the page, when nothing is under the pointer', async () => {
     const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 200);
     // The page's empty margin, right of the picture: the middle of <body> may hold the picture, but

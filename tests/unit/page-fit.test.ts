@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drawRect, FULL_BOX, parseDrawRect, showsWhole } from '@/lib/page/fit';
+import { backgroundRect, drawRect, FULL_BOX, parseDrawRect, showsWhole } from '@/lib/page/fit';
 
 describe('where an image draws its picture in its box (object-fit, object-position)', () => {
   // A 678 x 1024 portrait (the Mona Lisa) in a 300 x 300 box.
@@ -53,5 +53,21 @@ describe('a draw rectangle from the page is checked before use', () => {
   it('takes four sane numbers only', () => {
     expect(parseDrawRect('0,-0.25,1,1.5')).toEqual([0, -0.25, 1, 1.5]);
     for (const bad of [null, '', '0,0,1', '0,0,1,1,1', '0,0,0,1', 'a,b,c,d', '0,0,1e9,1', '0,0,NaN,1']) expect(parseDrawRect(bad)).toBeNull();
+  });
+});
+
+describe('where a CSS background picture lies in its box', () => {
+  it('cover and contain as object-fit', () => {
+    expect(backgroundRect('cover', '50% 50%', 300, 300, 678, 1024)).toEqual(drawRect('cover', '50% 50%', 300, 300, 678, 1024));
+    expect(backgroundRect('contain', '0% 0%', 300, 300, 678, 1024)).toEqual(drawRect('contain', '0% 0%', 300, 300, 678, 1024));
+  });
+  it('auto is the natural size; one length keeps the proportions; two lengths are taken as given', () => {
+    expect(backgroundRect('auto', '0% 0%', 300, 300, 150, 100)).toEqual([0, 0, 0.5, 1 / 3]);
+    expect(backgroundRect('auto auto', '100% 100%', 300, 300, 150, 100)).toEqual([0.5, 2 / 3, 0.5, 1 / 3]);
+    const [, , w, h] = backgroundRect('100% auto', '50% 50%', 300, 300, 678, 1024);
+    expect(w).toBeCloseTo(1, 6);
+    expect(h).toBeCloseTo(1024 / 678, 6);
+    expect(backgroundRect('100% 100%', '50% 50%', 300, 200, 678, 1024)).toEqual([0, 0, 1, 1]);
+    expect(backgroundRect('150px 300px', '0px 0px', 300, 300, 678, 1024)).toEqual([0, 0, 0.5, 1]);
   });
 });
