@@ -58,19 +58,25 @@ function close(jobId: string) {
   sessions.delete(jobId);
 }
 
-function open(jobId: string, pic: Picture, natural: { w: number; h: number }): Session {
-  // One overlay per image: a new job on the same image replaces the old overlay.
-  for (const s of sessions.values()) if (s.pic.el === pic.el) close(s.jobId);
-  const host = document.createElement('sfumato-overlay');
-  host.setAttribute('data-sfumato-job', jobId);
-  Object.assign(host.style, { position: 'fixed', zIndex: '2147483646', display: 'block', margin: '0', padding: '0', pointerEvents: 'auto', overflow: 'hidden' });
+/** A fixed-position element of ours on the page, its content in a shadow root with the overlay's styles. */
+function shadowHost(tag: string, style: Partial<CSSStyleDeclaration>): { host: HTMLElement; mount: HTMLElement } {
+  const host = document.createElement(tag);
+  Object.assign(host.style, { position: 'fixed', display: 'block', margin: '0', padding: '0', ...style });
   const root = host.attachShadow({ mode: 'open' });
-  const style = document.createElement('style');
-  style.textContent = OVERLAY_CSS;
-  root.appendChild(style);
+  const css = document.createElement('style');
+  css.textContent = OVERLAY_CSS;
+  root.appendChild(css);
   const mount = document.createElement('div');
   root.appendChild(mount);
   document.documentElement.appendChild(host);
+  return { host, mount };
+}
+
+function open(jobId: string, pic: Picture, natural: { w: number; h: number }): Session {
+  // One overlay per image: a new job on the same image replaces the old overlay.
+  for (const s of sessions.values()) if (s.pic.el === pic.el) close(s.jobId);
+  const { host, mount } = shadowHost('sfumato-overlay', { zIndex: '2147483646', pointerEvents: 'auto', overflow: 'hidden' });
+  host.setAttribute('data-sfumato-job', jobId);
   const nonce = crypto.randomUUID();
   const s: Session = { jobId, pic, natural, host, root: mount, state: { phase: 'working', stage: 'source', fraction: 0 }, nonce, raf: 0, lastRect: '', view: '' };
   sessions.set(jobId, s);
@@ -82,15 +88,7 @@ function open(jobId: string, pic: Picture, natural: { w: number; h: number }): S
 /** A sentence at the top of the page, for a failure with no picture to show it over. */
 function toast(message: string) {
   document.querySelector('sfumato-toast')?.remove();
-  const host = document.createElement('sfumato-toast');
-  Object.assign(host.style, { position: 'fixed', zIndex: '2147483647', top: '16px', left: '50%', transform: 'translateX(-50%)', width: 'min(340px, 92vw)', display: 'block' });
-  const root = host.attachShadow({ mode: 'open' });
-  const style = document.createElement('style');
-  style.textContent = OVERLAY_CSS;
-  root.appendChild(style);
-  const mount = document.createElement('div');
-  root.appendChild(mount);
-  document.documentElement.appendChild(host);
+  const { host, mount } = shadowHost('sfumato-toast', { zIndex: '2147483647', top: '16px', left: '50%', transform: 'translateX(-50%)', width: 'min(340px, 92vw)' });
   const remove = () => {
     render(null, mount);
     host.remove();

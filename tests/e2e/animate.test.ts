@@ -1,7 +1,7 @@
 // The first end-to-end slice: right-click a portrait in a real page, see it come alive in place.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipSize } from '@/lib/video/encode';
 import { ERROR_SENTENCES } from '@/lib/messages/errors';
@@ -11,7 +11,7 @@ import { FIXTURES, startSite, type TestSite } from './support/server';
 import { animateHere, animateTarget, expectPlaying, openSingle } from './support/animate';
 import { clickMenu } from './support/browser';
 import { looksLikeLabel, probeLabel } from './support/label';
-import { decodeFrames, landmarkBox, LEFT_EYE, meanAbsDiff, probeMp4, readStoredClips, RIGHT_EYE, type StoredClip } from './support/clips';
+import { decodeFrames, landmarkBox, LEFT_EYE, meanAbsDiff, probeMp4, readStoredClips, RIGHT_EYE, type Rect, type StoredClip } from './support/clips';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -131,6 +131,25 @@ describe('Animate this portrait', () => {
   });
 });
 
+/**
+ * The clip's first frame, paused, against what the page showed in `box` before (a screenshot's
+ * pixels): the mean difference in `middle` (less `exclude`), and the same with the frame 8 px off,
+ * for scale. The clip at rest is the portrait plus a faint watermark.
+ */
+async function firstFrameInPlace(page: Page, player: Frame, box: { x: number; y: number; width: number; height: number }, before: Uint8Array, middle: Rect, exclude?: Rect) {
+  await player.$eval('video', async (v: HTMLVideoElement) => {
+    v.pause();
+    v.currentTime = 0;
+    await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+  });
+  await page.waitForTimeout(300);
+  const after = decodeFrames(await page.screenshot({ clip: box }), box.width, box.height, 'png').frames[0]!;
+  return {
+    inPlace: meanAbsDiff(after, before, box.width, middle, exclude),
+    shifted: meanAbsDiff(after, before, box.width, middle, exclude, { dx: 0, dy: 8 }),
+  };
+}
+
 describe('in place, however the page lays the picture out', () => {
   it('a portrait cropped to a square card (object-fit: cover, padding, border) comes alive where it is, labelled', async () => {
     const page = await openSingle(b, site.origin, '/fixtures/portraits/mona-lisa.jpg', 300);
@@ -148,16 +167,7 @@ describe('in place, however the page lays the picture out', () => {
     expect([host.x, host.y, host.width, host.height]).toEqual([box.x, box.y, 300, 300]);
     // The first frame, paused, over the page's own crop: the picture lies where it was (the clip at
     // rest is the portrait plus a faint watermark); stretched over the card it would not.
-    await out.player.$eval('video', async (v: HTMLVideoElement) => {
-      v.pause();
-      v.currentTime = 0;
-      await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
-    });
-    await page.waitForTimeout(300);
-    const after = decodeFrames(await page.screenshot({ clip: box }), 300, 300, 'png').frames[0]!;
-    const middle = { x: 30, y: 60, w: 240, h: 200 };
-    const inPlace = meanAbsDiff(after, before, 300, middle);
-    const shifted = meanAbsDiff(after, before, 300, middle, undefined, { dx: 0, dy: 8 });
+    const { inPlace, shifted } = await firstFrameInPlace(page, out.player, box, before, { x: 30, y: 60, w: 240, h: 200 });
     console.log('object-fit cover, in place:', inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
     expect(inPlace).toBeLessThan(6);
     expect(inPlace).toBeLessThan(0.5 * shifted);
@@ -283,16 +293,7 @@ describe('a portrait the site covers with a transparent layer', () => {
     expect((await newest()).sourceUrl).toContain('mona-lisa');
     const host = (await page.locator('sfumato-overlay').boundingBox())!;
     expect([host.x, host.y, host.width, host.height].map(Math.round)).toEqual([box.x, box.y, 310, 310]);
-    await out.player.$eval('video', async (v: HTMLVideoElement) => {
-      v.pause();
-      v.currentTime = 0;
-      await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
-    });
-    await page.waitForTimeout(300);
-    const after = decodeFrames(await page.screenshot({ clip: box }), 310, 310, 'png').frames[0]!;
-    const middle = { x: 30, y: 60, w: 250, h: 200 };
-    const inPlace = meanAbsDiff(after, before, 310, middle, { x: 80, y: 110, w: 150, h: 40 });
-    const shifted = meanAbsDiff(after, before, 310, middle, { x: 80, y: 110, w: 150, h: 40 }, { dx: 0, dy: 8 });
+    const { inPlace, shifted } = await firstFrameInPlace(page, out.player, box, before, { x: 30, y: 60, w: 250, h: 200 }, { x: 80, y: 110, w: 150, h: 40 });
     console.log('CSS background cover, in place:', inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
     expect(inPlace).toBeLessThan(6);
     expect(inPlace).toBeLessThan(0.5 * shifted);
