@@ -8,21 +8,21 @@ import { splitLayers, type Picture } from './locate';
 const px = (v: string) => Number.parseFloat(v) || 0;
 
 /**
- * The box the picture is laid out in, in the viewport, and where in that box it lies: an image's
- * content box (inside border and padding) with its object-fit and object-position; a CSS
+ * The box the picture is laid out in, in the viewport, and where in that box it lies: an image's or
+ * canvas's content box (inside border and padding) with its object-fit and object-position; a CSS
  * background's padding box (its positioning area) with its background-size and -position.
  */
 export function contentBox(pic: Picture, natural: { w: number; h: number }) {
   const el = pic.el;
   const r = el.getBoundingClientRect();
   const cs = getComputedStyle(el);
-  const pad = pic.kind === 'img' ? 1 : 0;
+  const pad = pic.kind === 'background' ? 0 : 1;
   const left = r.left + px(cs.borderLeftWidth) + pad * px(cs.paddingLeft);
   const top = r.top + px(cs.borderTopWidth) + pad * px(cs.paddingTop);
   const width = Math.max(0, r.right - px(cs.borderRightWidth) - pad * px(cs.paddingRight) - left);
   const height = Math.max(0, r.bottom - px(cs.borderBottomWidth) - pad * px(cs.paddingBottom) - top);
   const draw =
-    pic.kind === 'img'
+    pic.kind !== 'background'
       ? drawRect(cs.objectFit, cs.objectPosition, width, height, natural.w, natural.h)
       : backgroundRect(splitLayers(cs.backgroundSize)[pic.layer] ?? 'auto', splitLayers(cs.backgroundPosition)[pic.layer] ?? '0% 0%', width, height, natural.w, natural.h);
   return { left, top, width, height, draw: formatDrawRect(draw) };

@@ -25,7 +25,7 @@ const sessions = new Map<string, Session>();
 
 function place(s: Session) {
   const b = contentBox(s.pic, s.natural);
-  const shape = boxShape(s.pic.el, b, s.pic.kind === 'img');
+  const shape = boxShape(s.pic.el, b, s.pic.kind !== 'background');
   const key = `${b.left},${b.top},${b.width},${b.height},${shape.borderRadius},${shape.clipPath}`;
   if (key !== s.lastRect) {
     s.lastRect = key;
@@ -111,6 +111,7 @@ async function locate(jobId: string, pic: Picture, srcUrl: string | undefined) {
   // A background's natural size is its image's: load it (the browser has it cached).
   let natural: { w: number; h: number };
   if (pic.kind === 'img') natural = { w: pic.el.naturalWidth, h: pic.el.naturalHeight };
+  else if (pic.kind === 'canvas') natural = { w: pic.el.width, h: pic.el.height };
   else {
     const probe = new Image();
     probe.src = pic.url;

@@ -41,7 +41,7 @@ const MIN_SIDE = 48;
  * the right-click landed on something else, often a transparent layer a site lays over its images).
  * The pointer is where the right-click was: the menu holds the mouse, so the page's hover state is
  * still the clicked element's when this runs. The image is the clicked element itself, or the
- * topmost sizeable image under the middle of the clicked element that covers at least half of it
+ * topmost sizeable image or canvas under the middle of the clicked element that covers at least half of it
  * (a layer over an image, a card's link over its picture; not the page's background, whose middle
  * may hold any picture).
  */
@@ -49,19 +49,39 @@ export function findImageHere(): Picture | null {
   const hovered = [...document.querySelectorAll(':hover')];
   const target = hovered[hovered.length - 1];
   if (!target) return null;
-  const img = imageUnder(target);
-  return img ? { kind: 'img', el: img } : backgroundUnder(target);
+  const el = imageUnder(target);
+  if (el instanceof HTMLImageElement) return { kind: 'img', el };
+  const snapshot = el ? canvasSnapshot(el) : null;
+  return el && snapshot ? { kind: 'canvas', el, url: snapshot } : backgroundUnder(target);
 }
 
-/** A picture on the page: an <img>, or an element painting one as its CSS background. */
+/**
+ * What a canvas shows (a deep-zoom viewer's view of an artwork), as a JPEG data URL; null when the
+ * page drew pixels from another site into it without CORS (the browser then forbids reading them).
+ */
+function canvasSnapshot(c: HTMLCanvasElement): string | null {
+  try {
+    for (const q of [0.95, 0.85, 0.7]) {
+      const url = c.toDataURL('image/jpeg', q);
+      if (url.length < 3_900_000) return url;
+    }
+  } catch {
+    /* tainted */
+  }
+  return null;
+}
+
+/** A picture on the page: an <img>, a canvas (with a snapshot of it), or an element painting one as its CSS background. */
 export type Picture =
   | { kind: 'img'; el: HTMLImageElement }
+  | { kind: 'canvas'; el: HTMLCanvasElement; url: string }
   /** `layer`: which of the element's background layers (comma-separated in CSS) holds it. */
   | { kind: 'background'; el: HTMLElement; url: string; layer: number };
 
-function imageUnder(target: Element): HTMLImageElement | null {
-  const sizeable = (el: Element): el is HTMLImageElement => {
-    if (!(el instanceof HTMLImageElement) || !el.complete || el.naturalWidth === 0) return false;
+function imageUnder(target: Element): HTMLImageElement | HTMLCanvasElement | null {
+  const sizeable = (el: Element): el is HTMLImageElement | HTMLCanvasElement => {
+    const drawn = el instanceof HTMLImageElement ? el.complete && el.naturalWidth > 0 : el instanceof HTMLCanvasElement && el.width > 0 && el.height > 0;
+    if (!drawn) return false;
     const r = el.getBoundingClientRect();
     return r.width >= MIN_SIDE && r.height >= MIN_SIDE && visibleArea(el) > 0;
   };
@@ -69,13 +89,13 @@ function imageUnder(target: Element): HTMLImageElement | null {
   const r = target.getBoundingClientRect();
   const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
   const y = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
-  const covers = (img: HTMLImageElement) => {
+  const covers = (img: Element) => {
     const q = img.getBoundingClientRect();
     const w = Math.min(q.right, r.right) - Math.max(q.left, r.left);
     const h = Math.min(q.bottom, r.bottom) - Math.max(q.top, r.top);
     return w > 0 && h > 0 && w * h >= 0.5 * r.width * r.height;
   };
-  return document.elementsFromPoint(x, y).find((el): el is HTMLImageElement => sizeable(el) && covers(el)) ?? null;
+  return document.elementsFromPoint(x, y).find((el): el is HTMLImageElement | HTMLCanvasElement => sizeable(el) && covers(el)) ?? null;
 }
 
 /**

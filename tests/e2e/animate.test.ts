@@ -301,6 +301,34 @@ describe('a portrait the site covers with a transparent layer', () => {
     await page.close();
   });
 
+  it('a portrait drawn into a <canvas> (as deep-zoom viewers show artworks) animates from what the canvas shows', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/rembrandt-self-portrait.jpg', 400);
+    const box = await page.$eval('#target', (i) => {
+      const img = i as HTMLImageElement;
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      c.getContext('2d')!.drawImage(img, 0, 0);
+      Object.assign(c.style, { width: '400px', display: 'block' });
+      img.replaceWith(c);
+      const r = c.getBoundingClientRect();
+      return { x: Math.round(r.left), y: Math.round(r.top), width: Math.round(r.width), height: Math.round(r.height) };
+    });
+    const before = decodeFrames(await page.screenshot({ clip: box }), box.width, box.height, 'png').frames[0]!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+    const out = await animateHere(b, page);
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    if (out.kind !== 'clip') return;
+    await expectPlaying(out.player);
+    const clip = await newest();
+    expect(clip.sourceUrl.startsWith('data:image/jpeg;base64,')).toBe(true);
+    const { inPlace, shifted } = await firstFrameInPlace(page, out.player, box, before, { x: 60, y: 40, w: box.width - 120, h: box.height - 100 });
+    console.log('canvas, in place:', inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
+    expect(inPlace).toBeLessThan(6);
+    expect(inPlace).toBeLessThan(0.5 * shifted);
+    await page.close();
+  });
+
   it('says so, at the top of the page, when nothing is under the pointer', async () => {
     const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 200);
     // The page's empty margin, right of the picture: the middle of <body> may hold the picture, but
