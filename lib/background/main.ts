@@ -14,6 +14,8 @@ export const MENU_INSPECT = 'sfumato-inspect';
 export const MENU_DRIVER = 'sfumato-driver';
 /** Anywhere else on a page: the picture under the pointer (a site may cover its images with a transparent layer). */
 export const MENU_ANIMATE_HERE = 'sfumato-animate-here';
+/** On a video: the frame it shows (an archive film paused on a face). */
+export const MENU_ANIMATE_FRAME = 'sfumato-animate-frame';
 /** Session-storage key through which the side panel's Inspect tab receives a right-clicked medium. */
 export const INSPECT_REQUEST_KEY = 'inspectRequest';
 const CONTENT_SCRIPT = '/content-scripts/content.js';
@@ -27,6 +29,7 @@ function registerMenus() {
   chrome.contextMenus.removeAll(() => {
     chrome.contextMenus.create({ id: MENU_ANIMATE, title: 'Animate this portrait', contexts: ['image'] });
     chrome.contextMenus.create({ id: MENU_ANIMATE_HERE, title: 'Animate the portrait here', contexts: ['page', 'link', 'frame'] });
+    chrome.contextMenus.create({ id: MENU_ANIMATE_FRAME, title: 'Animate the portrait in this frame', contexts: ['video'] });
     chrome.contextMenus.create({ id: MENU_INSPECT, title: 'Check content credentials', contexts: ['image', 'video', 'audio'] });
     chrome.contextMenus.create({ id: MENU_DRIVER, title: 'Use as motion for Sfumato', contexts: ['video'] });
   });
@@ -55,8 +58,10 @@ async function failInTab(tabId: number, frameId: number, jobId: string, code: Er
 }
 
 async function startAnimateFromMenu(info: chrome.contextMenus.OnClickData, tab: chrome.tabs.Tab | undefined, permission: Promise<boolean>) {
-  // "Animate the portrait here" has no image URL: the content script finds the picture under the pointer.
-  const here = info.menuItemId === MENU_ANIMATE_HERE;
+  // "Animate the portrait here" has no image URL, and a video's frame is no file: the content script
+  // finds the picture under the pointer (a frame is read from the video element itself).
+  const frame = info.menuItemId === MENU_ANIMATE_FRAME;
+  const here = info.menuItemId === MENU_ANIMATE_HERE || frame;
   const srcUrl = here ? undefined : info.srcUrl;
   if (!tab?.id || (!here && !srcUrl)) return;
   const tabId = tab.id;
@@ -76,7 +81,7 @@ async function startAnimateFromMenu(info: chrome.contextMenus.OnClickData, tab: 
     located = { ok: false };
   }
   if (!located.ok || !located.bestUrl) {
-    await failInTab(tabId, frameId, jobId, here ? 'nothing-here' : 'element-not-found');
+    await failInTab(tabId, frameId, jobId, frame ? 'frame-unreadable' : here ? 'nothing-here' : 'element-not-found');
     return;
   }
   await saveRoute(jobId, { tabId, frameId, createdAt: Date.now() });
@@ -221,6 +226,7 @@ export function startBackground() {
       const permission = requestOriginFor(info.srcUrl);
       void startAnimateFromMenu(info, tab, permission);
     }
+    if (info.menuItemId === MENU_ANIMATE_FRAME) void startAnimateFromMenu(info, tab, Promise.resolve(true));
     if (info.menuItemId === MENU_ANIMATE_HERE) {
       // The image's address is not known yet: ask for the page's own site, where its images
       // usually are (a site that serves them from elsewhere may still allow reading them).

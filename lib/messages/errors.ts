@@ -13,6 +13,7 @@ export const ERROR_SENTENCES = {
   'storage-full': 'Storage is full: the clip could not be saved. Delete some clips in the Sfumato gallery and try again. Nothing already saved was lost.',
   'element-not-found': 'Sfumato could not find that image on the page any more (it may have changed). Scroll to it and try again.',
   'nothing-here': 'No picture was found where you right-clicked. Right-click on the portrait itself and try again.',
+  'frame-unreadable': "This video's picture cannot be read (the site does not allow it), so its frame cannot be animated. Pause a video from a site that allows it, or save a still of the frame.",
   'driver-no-face': 'No face was found in the driving video. Choose a video where one face looks towards the camera.',
   'driver-unreadable': 'The driving video could not be read: it is damaged, or not a video Sfumato can decode (MP4, WebM or MOV).',
   'driver-not-fetchable': 'This video cannot be used as motion: the page streams it (blob: or MediaSource), so it cannot be downloaded. Save the video and choose it as a file in the Studio instead.',

@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { Overlay, OVERLAY_CSS, type OverlayState } from '@/components/Overlay';
 import { parseMessage } from '../messages/protocol';
 import { boxShape, contentBox } from './box';
-import { bestSources, findImage, findImageHere, imageTitle, pictureTitle, type Picture } from './locate';
+import { bestSources, findImage, findImageHere, imageTitle, pictureTitle, snapshotSize, type Picture } from './locate';
 
 interface Session {
   jobId: string;
@@ -111,7 +111,7 @@ async function locate(jobId: string, pic: Picture, srcUrl: string | undefined) {
   // A background's natural size is its image's: load it (the browser has it cached).
   let natural: { w: number; h: number };
   if (pic.kind === 'img') natural = { w: pic.el.naturalWidth, h: pic.el.naturalHeight };
-  else if (pic.kind === 'canvas') natural = { w: pic.el.width, h: pic.el.height };
+  else if (pic.kind === 'snapshot') natural = snapshotSize(pic.el);
   else {
     const probe = new Image();
     probe.src = pic.url;

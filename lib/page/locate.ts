@@ -51,16 +51,24 @@ export function findImageHere(): Picture | null {
   if (!target) return null;
   const el = imageUnder(target);
   if (el instanceof HTMLImageElement) return { kind: 'img', el };
-  const snapshot = el ? canvasSnapshot(el) : null;
-  return el && snapshot ? { kind: 'canvas', el, url: snapshot } : backgroundUnder(target);
+  const url = el ? snapshot(el) : null;
+  return el && url ? { kind: 'snapshot', el, url } : backgroundUnder(target);
 }
 
 /**
- * What a canvas shows (a deep-zoom viewer's view of an artwork), as a JPEG data URL; null when the
- * page drew pixels from another site into it without CORS (the browser then forbids reading them).
+ * What a canvas shows (a deep-zoom viewer's view of an artwork) or a video's current frame, as a
+ * JPEG data URL; null when its pixels came from another site without CORS (the browser then
+ * forbids reading them).
  */
-function canvasSnapshot(c: HTMLCanvasElement): string | null {
+function snapshot(el: HTMLCanvasElement | HTMLVideoElement): string | null {
   try {
+    let c: HTMLCanvasElement = el as HTMLCanvasElement;
+    if (el instanceof HTMLVideoElement) {
+      c = document.createElement('canvas');
+      c.width = el.videoWidth;
+      c.height = el.videoHeight;
+      c.getContext('2d')!.drawImage(el, 0, 0);
+    }
     for (const q of [0.95, 0.85, 0.7]) {
       const url = c.toDataURL('image/jpeg', q);
       if (url.length < 3_900_000) return url;
@@ -71,16 +79,27 @@ function canvasSnapshot(c: HTMLCanvasElement): string | null {
   return null;
 }
 
-/** A picture on the page: an <img>, a canvas (with a snapshot of it), or an element painting one as its CSS background. */
+/** A snapshot's natural size: the canvas's bitmap, the video's frame. */
+export const snapshotSize = (el: HTMLCanvasElement | HTMLVideoElement) =>
+  el instanceof HTMLVideoElement ? { w: el.videoWidth, h: el.videoHeight } : { w: el.width, h: el.height };
+
+/** A picture on the page: an <img>, a canvas or video (with a snapshot of what it shows), or an element painting one as its CSS background. */
 export type Picture =
   | { kind: 'img'; el: HTMLImageElement }
-  | { kind: 'canvas'; el: HTMLCanvasElement; url: string }
+  | { kind: 'snapshot'; el: HTMLCanvasElement | HTMLVideoElement; url: string }
   /** `layer`: which of the element's background layers (comma-separated in CSS) holds it. */
   | { kind: 'background'; el: HTMLElement; url: string; layer: number };
 
-function imageUnder(target: Element): HTMLImageElement | HTMLCanvasElement | null {
-  const sizeable = (el: Element): el is HTMLImageElement | HTMLCanvasElement => {
-    const drawn = el instanceof HTMLImageElement ? el.complete && el.naturalWidth > 0 : el instanceof HTMLCanvasElement && el.width > 0 && el.height > 0;
+type Drawn = HTMLImageElement | HTMLCanvasElement | HTMLVideoElement;
+
+function imageUnder(target: Element): Drawn | null {
+  const sizeable = (el: Element): el is Drawn => {
+    const drawn =
+      el instanceof HTMLImageElement
+        ? el.complete && el.naturalWidth > 0
+        : el instanceof HTMLVideoElement
+          ? el.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && el.videoWidth > 0
+          : el instanceof HTMLCanvasElement && el.width > 0 && el.height > 0;
     if (!drawn) return false;
     const r = el.getBoundingClientRect();
     return r.width >= MIN_SIDE && r.height >= MIN_SIDE && visibleArea(el) > 0;
@@ -95,7 +114,7 @@ function imageUnder(target: Element): HTMLImageElement | HTMLCanvasElement | nul
     const h = Math.min(q.bottom, r.bottom) - Math.max(q.top, r.top);
     return w > 0 && h > 0 && w * h >= 0.5 * r.width * r.height;
   };
-  return document.elementsFromPoint(x, y).find((el): el is HTMLImageElement | HTMLCanvasElement => sizeable(el) && covers(el)) ?? null;
+  return document.elementsFromPoint(x, y).find((el): el is Drawn => sizeable(el) && covers(el)) ?? null;
 }
 
 /**

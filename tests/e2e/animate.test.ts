@@ -1,5 +1,7 @@
 // The first end-to-end slice: right-click a portrait in a real page, see it come alive in place.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +10,7 @@ import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { LABEL_SIZES } from '@/lib/watermark/label';
 import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
 import { FIXTURES, startSite, type TestSite } from './support/server';
-import { animateHere, animateTarget, expectPlaying, openSingle } from './support/animate';
+import { animateFrame, animateHere, animateTarget, expectPlaying, openSingle } from './support/animate';
 import { clickMenu } from './support/browser';
 import { looksLikeLabel, probeLabel } from './support/label';
 import { decodeFrames, landmarkBox, LEFT_EYE, meanAbsDiff, probeMp4, readStoredClips, RIGHT_EYE, type Rect, type StoredClip } from './support/clips';
@@ -326,6 +328,65 @@ describe('a portrait the site covers with a transparent layer', () => {
     console.log('canvas, in place:', inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
     expect(inPlace).toBeLessThan(6);
     expect(inPlace).toBeLessThan(0.5 * shifted);
+    await page.close();
+  });
+
+  it('"Animate the portrait in this frame": the frame a paused video shows comes alive over the video', async () => {
+    // A short film of Lincoln's portrait, slowly zooming (VP9), played from a blob: URL as sites
+    // that stream do: there is no file to download, only the frame on screen.
+    const dir = mkdtempSync(join(tmpdir(), 'sfumato-frame-'));
+    const file = join(dir, 'film.webm');
+    execFileSync('ffmpeg', ['-v', 'error', '-loop', '1', '-i', join(FIXTURES, 'portraits/lincoln-1863.jpg'), '-t', '2', '-r', '15',
+      '-vf', "scale=646:796,zoompan=z='1+0.002*on':d=1:s=646x796", '-c:v', 'libvpx-vp9', '-b:v', '2M', '-pix_fmt', 'yuv420p', file]);
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 200);
+    const src = await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+      const v = document.createElement('video');
+      v.id = 'film';
+      v.muted = true;
+      v.src = URL.createObjectURL(new Blob([bytes], { type: 'video/webm' }));
+      Object.assign(v.style, { width: '323px', height: '398px', display: 'block' });
+      document.getElementById('target')!.replaceWith(v);
+      await new Promise((r) => v.addEventListener('loadeddata', r, { once: true }));
+      v.currentTime = 1;
+      await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+      return v.src;
+    }, readFileSync(file).toString('base64'));
+    const r = (await page.locator('#film').boundingBox())!;
+    await page.mouse.move(r.x + r.width / 2, r.y + r.height / 3);
+    const out = await animateFrame(b, page, src);
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    if (out.kind !== 'clip') return;
+    await expectPlaying(out.player);
+    const clip = await newest();
+    expect(clip.sourceUrl.startsWith('data:image/jpeg;base64,')).toBe(true);
+    // The source is the frame at the video's own size.
+    const size = await page.$eval('#film', (v) => [(v as HTMLVideoElement).videoWidth, (v as HTMLVideoElement).videoHeight]);
+    expect([clip.sourceSize.width, clip.sourceSize.height]).toEqual(size);
+    const host = (await page.locator('sfumato-overlay').boundingBox())!;
+    expect([host.x, host.y, host.width, host.height].map(Math.round)).toEqual([r.x, r.y, r.width, r.height].map(Math.round));
+    await page.screenshot({ path: join(ARTIFACTS, 'animate-frame.png'), clip: { x: r.x - 10, y: r.y - 10, width: r.width + 20, height: r.height + 20 } });
+    await page.close();
+  });
+
+  it('a video from another site that does not allow reading its frames: a sentence saying so', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 200);
+    const other = site.origin.replace('127.0.0.1', 'localhost');
+    const src = await page.evaluate(async (u) => {
+      const v = document.createElement('video');
+      v.id = 'film';
+      v.muted = true;
+      v.src = u;
+      Object.assign(v.style, { width: '320px', display: 'block' });
+      document.getElementById('target')!.replaceWith(v);
+      await new Promise((r) => v.addEventListener('loadeddata', r, { once: true }));
+      return v.src;
+    }, `${other}/nocors/fixtures/c2pa/valid-video1.mp4`);
+    const r = (await page.locator('#film').boundingBox())!;
+    await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
+    await clickMenu(b, page, 'sfumato-animate-frame', src, 'video');
+    await page.waitForSelector('sfumato-toast', { state: 'attached', timeout: 10_000 });
+    await expect.poll(() => page.locator('sfumato-toast .error').innerText()).toBe(ERROR_SENTENCES['frame-unreadable']);
     await page.close();
   });
 

@@ -30,6 +30,11 @@ export async function animateHere(b: ExtensionBrowser, page: Page, timeoutMs = 1
   return animateVia(b, page, 'sfumato-animate-here', '', '', timeoutMs);
 }
 
+/** "Animate the portrait in this frame" on a video (`src`: what Chrome reports as its srcUrl); the pointer must be over it. */
+export async function animateFrame(b: ExtensionBrowser, page: Page, src: string, timeoutMs = 180_000): Promise<Outcome> {
+  return animateVia(b, page, 'sfumato-animate-frame', src, 'video', timeoutMs);
+}
+
 async function animateVia(b: ExtensionBrowser, page: Page, menuItemId: string, src: string, mediaType: string, timeoutMs: number): Promise<Outcome> {
   const t0 = Date.now();
   await clickMenu(b, page, menuItemId, src, mediaType);
