@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backgroundRect, drawRect, FULL_BOX, parseDrawRect, showsWhole } from '@/lib/page/fit';
+import { splitLayers } from '@/lib/page/locate';
 
 describe('where an image draws its picture in its box (object-fit, object-position)', () => {
   // A 678 x 1024 portrait (the Mona Lisa) in a 300 x 300 box.
@@ -69,5 +70,17 @@ describe('where a CSS background picture lies in its box', () => {
     expect(h).toBeCloseTo(1024 / 678, 6);
     expect(backgroundRect('100% 100%', '50% 50%', 300, 200, 678, 1024)).toEqual([0, 0, 1, 1]);
     expect(backgroundRect('150px 300px', '0px 0px', 300, 300, 678, 1024)).toEqual([0, 0, 0.5, 1]);
+  });
+});
+
+describe('a computed multi-layer CSS value, split into its layers', () => {
+  it('splits at top-level commas only', () => {
+    expect(splitLayers('linear-gradient(rgba(0, 0, 0, 0.2), transparent), url("https://museum.example/a,b.jpg")')).toEqual([
+      'linear-gradient(rgba(0, 0, 0, 0.2), transparent)',
+      'url("https://museum.example/a,b.jpg")',
+    ]);
+    expect(splitLayers('auto, cover')).toEqual(['auto', 'cover']);
+    expect(splitLayers('url("x\\",y.jpg")')).toEqual(['url("x\\",y.jpg")']);
+    expect(splitLayers('none')).toEqual(['none']);
   });
 });
