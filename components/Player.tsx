@@ -42,6 +42,7 @@ export function Player(props: { clipId: string; tabId: number; nonce: string; dr
       setVisible((typeof d.visible === 'string' && parseDrawRect(d.visible)) || FULL_BOX);
     };
     window.addEventListener('message', onMessage);
+    window.parent.postMessage({ sfumato: 'listening', nonce: props.nonce }, '*');
     return () => window.removeEventListener('message', onMessage);
   }, [props.nonce]);
 

@@ -36,10 +36,16 @@ function place(s: Session) {
   if (view !== s.view) {
     s.view = view;
     // A box that changes shape (a responsive card) moves a cropped picture within it: tell the player.
-    const frame = s.root.querySelector('iframe');
-    frame?.contentWindow?.postMessage({ sfumato: 'view', nonce: s.nonce, draw: b.draw, round: shape.round, visible: shape.visible }, new URL(chrome.runtime.getURL('/')).origin);
+    tellPlayer(s);
   }
   s.raf = requestAnimationFrame(() => place(s));
+}
+
+/** Send the player where the picture lies in the box (s.view: draw rect | round or box | visible part). */
+function tellPlayer(s: Session) {
+  const [draw, shape, visible] = s.view.split('|');
+  const frame = s.root.querySelector('iframe');
+  frame?.contentWindow?.postMessage({ sfumato: 'view', nonce: s.nonce, draw, round: shape === 'round', visible }, new URL(chrome.runtime.getURL('/')).origin);
 }
 
 function draw(s: Session) {
@@ -147,8 +153,13 @@ export function startContent() {
   // The player iframe asks to close with the nonce it was given; anything else is ignored.
   window.addEventListener('message', (e) => {
     const data = e.data as { sfumato?: unknown; nonce?: unknown } | null;
-    if (!data || data.sfumato !== 'close' || typeof data.nonce !== 'string') return;
-    for (const s of sessions.values()) if (s.nonce === data.nonce) close(s.jobId);
+    if (!data || typeof data.nonce !== 'string') return;
+    for (const s of sessions.values()) {
+      if (s.nonce !== data.nonce) continue;
+      if (data.sfumato === 'close') close(s.jobId);
+      // The player listens now: the layout may have changed since its address was made.
+      else if (data.sfumato === 'listening') tellPlayer(s);
+    }
   });
 
   chrome.runtime.onMessage.addListener((raw, sender, sendResponse) => {
