@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { clipPayload, msg } from '@/lib/messages/protocol';
-import { FULL_BOX, parseDrawRect, showsWhole, type DrawRect } from '@/lib/page/fit';
+import { FULL_BOX, parseView, showsWhole, type DrawRect, type PlayerView } from '@/lib/page/fit';
 import { labelText, type Corner } from '@/lib/watermark/label';
 
 async function fetchClip(clipId: string) {
@@ -18,28 +18,24 @@ async function fetchClip(clipId: string) {
   return { mp4: new Blob([bytes], { type: 'video/mp4' }), renderer: p.renderer, labelCorner: p.labelCorner, labelBox: box };
 }
 
-export function Player(props: { clipId: string; tabId: number; nonce: string; draw: DrawRect | null; round: boolean; visible: DrawRect | null }) {
+export function Player(props: { clipId: string; tabId: number; nonce: string; view: PlayerView | null }) {
   const video = useRef<HTMLVideoElement>(null);
   const [src, setSrc] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [paused, setPaused] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const [labelCorner, setLabelCorner] = useState<Corner | undefined>(undefined);
-  const [labelBox, setLabelBox] = useState<[number, number, number, number] | undefined>(undefined);
-  // Where the picture lies in the image's box (the page may crop or letterbox it), kept up to date
-  // by the content script when the box changes shape.
-  const [draw, setDraw] = useState<DrawRect>(props.draw ?? FULL_BOX);
-  const [round, setRound] = useState(props.round);
-  // The part of the box its ancestors leave visible (a frame with overflow: hidden).
-  const [visible, setVisible] = useState<DrawRect>(props.visible ?? FULL_BOX);
+  // Where the clip's burnt-in label is (older clips do not say).
+  const [{ labelCorner, labelBox }, setLabel] = useState<{ labelCorner?: Corner; labelBox?: [number, number, number, number] }>({});
+  // The page's layout (where the picture lies in the image's box, a round box, the part its
+  // ancestors leave visible), kept up to date by the content script when the box changes shape.
+  const [view, setView] = useState<PlayerView>(props.view ?? { draw: FULL_BOX, round: false, visible: FULL_BOX });
+  const { draw, round, visible } = view;
   useEffect(() => {
     const onMessage = (e: MessageEvent) => {
-      const d = e.data as { sfumato?: unknown; nonce?: unknown; draw?: unknown; round?: unknown; visible?: unknown } | null;
-      if (e.source !== window.parent || !d || d.sfumato !== 'view' || d.nonce !== props.nonce || typeof d.draw !== 'string') return;
-      const r = parseDrawRect(d.draw);
-      if (r) setDraw(r);
-      setRound(d.round === true);
-      setVisible((typeof d.visible === 'string' && parseDrawRect(d.visible)) || FULL_BOX);
+      const d = e.data as { sfumato?: unknown; nonce?: unknown; view?: unknown } | null;
+      if (e.source !== window.parent || !d || d.sfumato !== 'view' || d.nonce !== props.nonce || typeof d.view !== 'string') return;
+      const v = parseView(d.view);
+      if (v) setView(v);
     };
     window.addEventListener('message', onMessage);
     window.parent.postMessage({ sfumato: 'listening', nonce: props.nonce }, '*');
@@ -53,8 +49,7 @@ export function Player(props: { clipId: string; tabId: number; nonce: string; dr
         if (!clip) return setError('This clip is no longer in your Sfumato gallery.');
         url = URL.createObjectURL(clip.mp4);
         setSrc(url);
-        setLabelCorner(clip.labelCorner);
-        setLabelBox(clip.labelBox);
+        setLabel({ labelCorner: clip.labelCorner, labelBox: clip.labelBox });
         if (clip.renderer === 'cpu') setNotice(ERROR_SENTENCES['gpu-unavailable']);
       },
       (e: unknown) => {

@@ -1,7 +1,7 @@
 // How the page lays out the image Sfumato plays over: its content box in the viewport, where in
 // that box the picture lies, its rounded corners and what clipping ancestors cut off. Read from the
 // live DOM and computed styles (the content script calls these every animation frame).
-import { backgroundRect, drawRect, formatDrawRect } from './fit';
+import { backgroundRect, drawRect, type DrawRect } from './fit';
 import { splitLayers, type Picture } from './locate';
 
 /** A computed CSS length in px (0 where it is not one). */
@@ -25,7 +25,7 @@ export function contentBox(pic: Picture, natural: { w: number; h: number }) {
     pic.kind !== 'background'
       ? drawRect(cs.objectFit, cs.objectPosition, width, height, natural.w, natural.h)
       : backgroundRect(splitLayers(cs.backgroundSize)[pic.layer] ?? 'auto', splitLayers(cs.backgroundPosition)[pic.layer] ?? '0% 0%', width, height, natural.w, natural.h);
-  return { left, top, width, height, draw: formatDrawRect(draw) };
+  return { left, top, width, height, draw };
 }
 
 /**
@@ -33,10 +33,11 @@ export function contentBox(pic: Picture, natural: { w: number; h: number }) {
  * shrink by the border and padding, as the content box's own curve does) and what its scrolling or
  * clipping ancestors cut off (a card with overflow: hidden), as CSS for the overlay's host.
  */
-export function boxShape(img: HTMLElement, box: { left: number; top: number; width: number; height: number }, padded = true): { borderRadius: string; clipPath: string; round: boolean; visible: string } {
+export function boxShape(pic: Picture, box: { left: number; top: number; width: number; height: number }): { borderRadius: string; clipPath: string; round: boolean; visible: DrawRect } {
+  const img = pic.el;
   const cs = getComputedStyle(img);
-  // The box lies inside the border and, for an image's content box, the padding too.
-  const pad = padded ? 1 : 0;
+  // The box lies inside the border and, but for a background's, the padding too (contentBox).
+  const pad = pic.kind === 'background' ? 0 : 1;
   const insetX = Math.min(px(cs.borderLeftWidth) + pad * px(cs.paddingLeft), px(cs.borderRightWidth) + pad * px(cs.paddingRight));
   const insetY = Math.min(px(cs.borderTopWidth) + pad * px(cs.paddingTop), px(cs.borderBottomWidth) + pad * px(cs.paddingBottom));
   const corner = (v: string) => {
@@ -68,6 +69,6 @@ export function boxShape(img: HTMLElement, box: { left: number; top: number; wid
   // repeated label in there).
   const W = Math.max(1, box.width), H = Math.max(1, box.height);
   const vx = Math.min(1, Math.max(0, l / W)), vy = Math.min(1, Math.max(0, t / H));
-  const visible = formatDrawRect([vx, vy, Math.max(0.01, Math.min(1, 1 - Math.max(0, rt) / W) - vx), Math.max(0.01, Math.min(1, 1 - Math.max(0, bt) / H) - vy)]);
+  const visible: DrawRect = [vx, vy, Math.max(0.01, Math.min(1, 1 - Math.max(0, rt) / W) - vx), Math.max(0.01, Math.min(1, 1 - Math.max(0, bt) / H) - vy)];
   return { borderRadius, clipPath, round, visible };
 }

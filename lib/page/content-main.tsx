@@ -4,6 +4,7 @@ import { render } from 'preact';
 import { Overlay, OVERLAY_CSS, type OverlayState } from '@/components/Overlay';
 import { parseMessage } from '../messages/protocol';
 import { boxShape, contentBox } from './box';
+import { formatView } from './fit';
 import { bestSources, findImage, findImageHere, imageTitle, pictureTitle, snapshotSize, type Picture } from './locate';
 
 interface Session {
@@ -17,7 +18,7 @@ interface Session {
   nonce: string;
   raf: number;
   lastRect: string;
-  /** Where the picture lies in the image's content box (fit.ts) and whether the box is round, as last told to the player. */
+  /** The layout the player needs (fit.ts PlayerView, as text), as last told to it. */
   view: string;
 }
 
@@ -25,14 +26,14 @@ const sessions = new Map<string, Session>();
 
 function place(s: Session) {
   const b = contentBox(s.pic, s.natural);
-  const shape = boxShape(s.pic.el, b, s.pic.kind !== 'background');
+  const shape = boxShape(s.pic, b);
   const key = `${b.left},${b.top},${b.width},${b.height},${shape.borderRadius},${shape.clipPath}`;
   if (key !== s.lastRect) {
     s.lastRect = key;
     const { borderRadius, clipPath } = shape;
     Object.assign(s.host.style, { left: `${b.left}px`, top: `${b.top}px`, width: `${b.width}px`, height: `${b.height}px`, borderRadius, clipPath });
   }
-  const view = `${b.draw}|${shape.round ? 'round' : 'box'}|${shape.visible}`;
+  const view = formatView({ draw: b.draw, round: shape.round, visible: shape.visible });
   if (view !== s.view) {
     s.view = view;
     // A box that changes shape (a responsive card) moves a cropped picture within it: tell the player.
@@ -41,11 +42,10 @@ function place(s: Session) {
   s.raf = requestAnimationFrame(() => place(s));
 }
 
-/** Send the player where the picture lies in the box (s.view: draw rect | round or box | visible part). */
+/** Send the player the page's layout (s.view). */
 function tellPlayer(s: Session) {
-  const [draw, shape, visible] = s.view.split('|');
   const frame = s.root.querySelector('iframe');
-  frame?.contentWindow?.postMessage({ sfumato: 'view', nonce: s.nonce, draw, round: shape === 'round', visible }, new URL(chrome.runtime.getURL('/')).origin);
+  frame?.contentWindow?.postMessage({ sfumato: 'view', nonce: s.nonce, view: s.view }, new URL(chrome.runtime.getURL('/')).origin);
 }
 
 function draw(s: Session) {

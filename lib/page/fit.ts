@@ -101,3 +101,23 @@ export function backgroundRect(size: string, position: string, boxW: number, box
   const y = offsetAlong(py, boxH - h!);
   return [x / boxW, y / boxH, w / boxW, h! / boxH];
 }
+
+/**
+ * What the in-page player needs of the page's layout: where the picture lies in the box, whether
+ * the box is round (a portrait cut to a circle), and the part of the box its ancestors leave
+ * visible. Sent as text (the player's address, then a message when it changes).
+ */
+export interface PlayerView {
+  draw: DrawRect;
+  round: boolean;
+  visible: DrawRect;
+}
+
+export const formatView = (v: PlayerView) => `${formatDrawRect(v.draw)}|${v.round ? 'round' : 'box'}|${formatDrawRect(v.visible)}`;
+
+/** Parse a PlayerView from untrusted text; null without a sane draw rectangle (an unreadable visible part is the whole box). */
+export function parseView(text: string | null | undefined): PlayerView | null {
+  const [draw, shape, visible] = (text ?? '').split('|');
+  const d = parseDrawRect(draw);
+  return d ? { draw: d, round: shape === 'round', visible: parseDrawRect(visible) ?? FULL_BOX } : null;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backgroundRect, drawRect, FULL_BOX, parseDrawRect, showsWhole } from '@/lib/page/fit';
+import { backgroundRect, drawRect, formatView, FULL_BOX, parseDrawRect, parseView, showsWhole } from '@/lib/page/fit';
 import { splitLayers } from '@/lib/page/locate';
 
 describe('where an image draws its picture in its box (object-fit, object-position)', () => {
@@ -54,6 +54,12 @@ describe('a draw rectangle from the page is checked before use', () => {
   it('takes four sane numbers only', () => {
     expect(parseDrawRect('0,-0.25,1,1.5')).toEqual([0, -0.25, 1, 1.5]);
     for (const bad of [null, '', '0,0,1', '0,0,1,1,1', '0,0,0,1', 'a,b,c,d', '0,0,1e9,1', '0,0,NaN,1']) expect(parseDrawRect(bad)).toBeNull();
+  });
+  it('so is the player view of the layout, which reads back as it was written', () => {
+    const v = { draw: [0, -0.25, 1, 1.5] as const, round: true, visible: [0, 0, 0.8, 1] as const };
+    expect(parseView(formatView(v))).toEqual(v);
+    expect(parseView('0,0,1,1|box|nonsense')).toEqual({ draw: FULL_BOX, round: false, visible: FULL_BOX });
+    for (const bad of [null, '', 'x|round|0,0,1,1']) expect(parseView(bad)).toBeNull();
   });
 });
 
