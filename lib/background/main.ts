@@ -1,11 +1,13 @@
 // The background service worker: context menus, permissions at the moment of use, on-demand
 // injection of the content script, and routing of job messages between the rooms.
 import { ERROR_SENTENCES, type ErrorCode } from '../messages/errors';
-import { exportResult, fetchDriverResult, locateResult, msg, parseMessage, type Message } from '../messages/protocol';
+import { exportResult, fetchDriverResult, locateResult, msg, parseMessage, type LocateResult, type Message } from '../messages/protocol';
 import type { MotionSettings } from '../motion/catalog';
 import { getClip } from '../store/clips';
 import { getMotionDefaults } from '../store/motion-defaults';
 import { DRIVER_REQUEST_KEY, driverRef, getDriver, type DriverRequest } from '../store/drivers';
+import { base64Of } from '../messages/base64';
+import { captureCrop } from './capture';
 import { dropRoute, getRoute, newJobId, saveRoute } from './jobs';
 import { ensureOffscreen } from './offscreen';
 
@@ -49,6 +51,15 @@ function requestOriginFor(srcUrl: string): Promise<boolean> {
   return chrome.permissions.request({ origins: [origin] }).catch(() => false);
 }
 
+/** The content script's answer to overlay-locate or overlay-captured; a malformed one counts as not found. */
+function readLocated(raw: unknown): LocateResult {
+  try {
+    return locateResult(raw, 'locate');
+  } catch {
+    return { ok: false };
+  }
+}
+
 async function toContent(tabId: number, frameId: number, m: Message) {
   return chrome.tabs.sendMessage(tabId, m, { frameId }).catch(() => undefined);
 }
@@ -74,11 +85,16 @@ async function startAnimateFromMenu(info: chrome.contextMenus.OnClickData, tab: 
     return;
   }
   const raw = await chrome.tabs.sendMessage(tabId, msg({ to: 'content', type: 'overlay-locate', jobId, srcUrl, here }), { frameId });
-  let located;
-  try {
-    located = locateResult(raw, 'locate');
-  } catch {
-    located = { ok: false };
+  let located = readLocated(raw);
+  if (located.ok && !located.bestUrl && located.capture) {
+    // The picture is there but unreadable from the page: take it from the screen. Only the top
+    // frame's viewport is the tab's (a frame inside the page cannot tell where it lies in the tab).
+    const url = frameId === 0 && tab.windowId !== undefined ? await captureCrop(tab.windowId, located.capture) : null;
+    if (!url) {
+      await failInTab(tabId, frameId, jobId, frame ? 'frame-unreadable' : 'picture-unreadable');
+      return;
+    }
+    located = readLocated(await toContent(tabId, frameId, msg({ to: 'content', type: 'overlay-captured', jobId, url })));
   }
   if (!located.ok || !located.bestUrl) {
     await failInTab(tabId, frameId, jobId, frame ? 'frame-unreadable' : here ? 'nothing-here' : 'element-not-found');
@@ -152,13 +168,6 @@ async function routeFailure(jobId: string, code: ErrorCode, message: string) {
   await dropRoute(jobId);
 }
 
-async function blobToBase64(blob: Blob): Promise<string> {
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
 async function onJobMessage(m: Extract<Message, { to: 'background' }>): Promise<unknown> {
   if (m.type === 'reanimate') {
     const clip = await getClip(m.clipId);
@@ -194,7 +203,7 @@ async function onJobMessage(m: Extract<Message, { to: 'background' }>): Promise<
   if (m.type === 'get-clip') {
     const clip = await getClip(m.clipId);
     if (!clip) return { ok: false };
-    return { ok: true, mp4Base64: await blobToBase64(clip.mp4), renderer: clip.renderer, title: clip.title, labelCorner: clip.labelCorner, labelBox: clip.labelBox };
+    return { ok: true, mp4Base64: await base64Of(clip.mp4), renderer: clip.renderer, title: clip.title, labelCorner: clip.labelCorner, labelBox: clip.labelBox };
   }
   const route = await getRoute(m.jobId);
   const panel = (p: Message<'job-status'>) => void chrome.runtime.sendMessage(p).catch(() => undefined);

@@ -5,7 +5,7 @@
 import { ERROR_CODES, type ErrorCode } from './errors';
 import { DRIVER_KINDS, PRESET_IDS } from '../motion/catalog';
 import { CORNERS } from '../watermark/label';
-import { arr, bool, int, lit, num, obj, opt, str, url, type Check } from './validate';
+import { arr, bool, int, jpegDataUrl, lit, num, obj, opt, str, url, type Check } from './validate';
 
 export const STAGES = ['source', 'faces', 'animating', 'encoding', 'signing', 'saving'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -74,6 +74,11 @@ const shapes = {
   // background -> content script
   /** Find the image Chrome reported (srcUrl) or, with `here`, the picture under the right-click (a covered image). */
   'overlay-locate': obj({ to: lit('content'), type: lit('overlay-locate'), jobId: id, srcUrl: opt(url), here: opt(bool) }),
+  /**
+   * The picture located for `jobId` could not be read from the page (locateResult.capture): here it
+   * is as the screen shows it, a JPEG data URL cropped from the visible tab.
+   */
+  'overlay-captured': obj({ to: lit('content'), type: lit('overlay-captured'), jobId: id, url: jpegDataUrl }),
   'overlay-progress': obj({ to: lit('content'), type: lit('overlay-progress'), jobId: id, stage, fraction: num(0, 1) }),
   'overlay-ready': obj({
     to: lit('content'),
@@ -118,6 +123,12 @@ export const locateResult = obj({
   naturalWidth: opt(int(0, 100000)),
   naturalHeight: opt(int(0, 100000)),
   candidates: opt(arr(str(4_000_000), 50)),
+  /**
+   * The picture is there but the page forbids reading its pixels (a canvas or video filled from
+   * another site): where it lies in the viewport (CSS px, with the viewport's size) for the
+   * background to take it from the screen. No overlay is open yet, so none is in the shot.
+   */
+  capture: opt(obj({ x: num(0), y: num(0), w: num(1), h: num(1), viewW: num(1), viewH: num(1) })),
 });
 export type LocateResult = ReturnType<typeof locateResult>;
 

@@ -58,6 +58,13 @@ export const obj =
     return out as Shape<S>;
   };
 
+/** A JPEG as a base64 data URL (a picture taken from the screen, lib/background/capture.ts). */
+export const jpegDataUrl: Check<string> = (v, p) => {
+  const s = str(4_000_000)(v, p);
+  if (!/^data:image\/jpeg;base64,[A-Za-z0-9+/]+={0,2}$/.test(s)) fail(p, 'JPEG data URL');
+  return s;
+};
+
 /** An http(s), data: or blob: URL, the only schemes a source may come from. */
 export const url: Check<string> = (v, p) => {
   const s = str(4_000_000)(v, p);

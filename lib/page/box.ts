@@ -22,7 +22,9 @@ export function contentBox(pic: Picture, natural: { w: number; h: number }) {
   const width = Math.max(0, r.right - px(cs.borderRightWidth) - pad * px(cs.paddingRight) - left);
   const height = Math.max(0, r.bottom - px(cs.borderBottomWidth) - pad * px(cs.paddingBottom) - top);
   const draw =
-    pic.kind !== 'background'
+    pic.kind === 'screen'
+      ? pic.draw
+      : pic.kind !== 'background'
       ? drawRect(cs.objectFit, cs.objectPosition, width, height, natural.w, natural.h)
       : backgroundRect(splitLayers(cs.backgroundSize)[pic.layer] ?? 'auto', splitLayers(cs.backgroundPosition)[pic.layer] ?? '0% 0%', width, height, natural.w, natural.h);
   return { left, top, width, height, draw };

@@ -4,8 +4,8 @@ import { render } from 'preact';
 import { Overlay, OVERLAY_CSS, type OverlayState } from '@/components/Overlay';
 import { parseMessage } from '../messages/protocol';
 import { boxShape, contentBox } from './box';
-import { formatView } from './fit';
-import { bestSources, findImage, findImageHere, imageTitle, pictureTitle, snapshotSize, type Picture } from './locate';
+import { formatView, type DrawRect } from './fit';
+import { bestSources, findImage, findImageHere, imageTitle, pictureTitle, snapshotSize, type Picture, type Unreadable } from './locate';
 
 interface Session {
   jobId: string;
@@ -112,18 +112,48 @@ function toast(message: string) {
   setTimeout(remove, 12_000);
 }
 
+/** Pictures waiting to be taken from the screen, by job (awaitCapture). */
+const pending = new Map<string, { el: HTMLCanvasElement | HTMLVideoElement; draw: DrawRect; done: () => void }>();
+
+/**
+ * A canvas or video whose pixels the page forbids reading: answer where it lies in the viewport, so
+ * that the background takes it from the screen (overlay-captured follows). Only its visible part
+ * can be taken: the crop is the content box cut by the viewport and by clipping ancestors. A
+ * video's own controls, which show while the pointer is over it, are hidden until then.
+ */
+async function awaitCapture(jobId: string, pic: Unreadable) {
+  const el = pic.el;
+  const b = contentBox({ kind: 'snapshot', el, url: '' }, snapshotSize(el));
+  const [vx, vy, vw, vh] = boxShape({ kind: 'snapshot', el, url: '' }, b).visible;
+  const x0 = Math.max(0, b.left + vx * b.width), y0 = Math.max(0, b.top + vy * b.height);
+  const x1 = Math.min(innerWidth, b.left + (vx + vw) * b.width), y1 = Math.min(innerHeight, b.top + (vy + vh) * b.height);
+  if (!(x1 - x0 >= MIN_CAPTURE && y1 - y0 >= MIN_CAPTURE && b.width > 0 && b.height > 0)) return { ok: false };
+  // Not Sfumato's own overlay in the shot: a clip already playing over this picture goes first.
+  for (const s of sessions.values()) if (s.pic.el === el) close(s.jobId);
+  const controls = el instanceof HTMLVideoElement && el.controls;
+  if (controls) el.controls = false;
+  let timer = 0;
+  const done = () => {
+    clearTimeout(timer);
+    pending.delete(jobId);
+    if (controls) el.controls = true;
+  };
+  // Should the background never come back (the tab cannot be captured), the page gets its controls again.
+  timer = window.setTimeout(done, 5000);
+  pending.set(jobId, { el, draw: [(x0 - b.left) / b.width, (y0 - b.top) / b.height, (x1 - x0) / b.width, (y1 - y0) / b.height], done });
+  // Let the page paint without the controls before the shot.
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return { ok: true, capture: { x: x0, y: y0, w: x1 - x0, h: y1 - y0, viewW: innerWidth, viewH: innerHeight } };
+}
+
+/** Smallest visible part of a picture worth taking from the screen (CSS px each way). */
+const MIN_CAPTURE = 48;
+
 /** Open the overlay over a found picture and describe it (locateResult) for the background. */
 async function locate(jobId: string, pic: Picture, srcUrl: string | undefined) {
-  // A background's natural size is its image's: load it (the browser has it cached).
-  let natural: { w: number; h: number };
-  if (pic.kind === 'img') natural = { w: pic.el.naturalWidth, h: pic.el.naturalHeight };
-  else if (pic.kind === 'snapshot') natural = snapshotSize(pic.el);
-  else {
-    const probe = new Image();
-    probe.src = pic.url;
-    await probe.decode();
-    natural = { w: probe.naturalWidth, h: probe.naturalHeight };
-  }
+  // A background's natural size is its image's, a screen crop's its own: loaded from the URL.
+  const natural =
+    pic.kind === 'img' ? { w: pic.el.naturalWidth, h: pic.el.naturalHeight } : pic.kind === 'snapshot' ? snapshotSize(pic.el) : await naturalSize(pic.url);
   open(jobId, pic, natural);
   const candidates = pic.kind === 'img' ? bestSources(pic.el) : [pic.url];
   const r = pic.el.getBoundingClientRect();
@@ -136,6 +166,14 @@ async function locate(jobId: string, pic: Picture, srcUrl: string | undefined) {
     naturalHeight: natural.h,
     candidates: candidates.slice(0, 10),
   };
+}
+
+/** An image's natural size, loaded from `url` (the browser has a page's image cached). */
+async function naturalSize(url: string) {
+  const probe = new Image();
+  probe.src = url;
+  await probe.decode();
+  return { w: probe.naturalWidth, h: probe.naturalHeight };
 }
 
 function update(jobId: string, state: OverlayState) {
@@ -174,12 +212,23 @@ export function startContent() {
     switch (m.type) {
       case 'overlay-locate': {
         const found = m.here ? findImageHere() : m.srcUrl ? findImage(m.srcUrl) : null;
-        const pic: Picture | null = found instanceof HTMLImageElement ? { kind: 'img', el: found } : found;
+        const pic: Picture | Unreadable | null = found instanceof HTMLImageElement ? { kind: 'img', el: found } : found;
         if (!pic) {
           sendResponse({ ok: false });
           return;
         }
-        void locate(m.jobId, pic, m.srcUrl).then(sendResponse, () => sendResponse({ ok: false }));
+        const located = pic.kind === 'unreadable' ? awaitCapture(m.jobId, pic) : locate(m.jobId, pic, m.srcUrl);
+        void located.then(sendResponse, () => sendResponse({ ok: false }));
+        return true;
+      }
+      case 'overlay-captured': {
+        const p = pending.get(m.jobId);
+        if (!p) {
+          sendResponse({ ok: false });
+          return;
+        }
+        p.done();
+        void locate(m.jobId, { kind: 'screen', el: p.el, url: m.url, draw: p.draw }, undefined).then(sendResponse, () => sendResponse({ ok: false }));
         return true;
       }
       case 'overlay-progress':

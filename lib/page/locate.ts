@@ -2,6 +2,7 @@
 // element offers (currentSrc, srcset, <picture> sources). Runs in the content script's isolated
 // world: page values are read, never trusted to be well-formed.
 import { parseSrcset, rankSources, type ImageElementInfo } from '../source/choose';
+import type { DrawRect } from './fit';
 
 function matchesUrl(img: HTMLImageElement, srcUrl: string): boolean {
   if (img.currentSrc === srcUrl || img.src === srcUrl) return true;
@@ -45,20 +46,22 @@ const MIN_SIDE = 48;
  * (a layer over an image, a card's link over its picture; not the page's background, whose middle
  * may hold any picture).
  */
-export function findImageHere(): Picture | null {
+export function findImageHere(): Picture | Unreadable | null {
   const hovered = [...document.querySelectorAll(':hover')];
   const target = hovered[hovered.length - 1];
   if (!target) return null;
   const el = imageUnder(target);
   if (el instanceof HTMLImageElement) return { kind: 'img', el };
-  const url = el ? snapshot(el) : null;
-  return el && url ? { kind: 'snapshot', el, url } : backgroundUnder(target);
+  if (!el) return backgroundUnder(target);
+  const url = snapshot(el);
+  return url ? { kind: 'snapshot', el, url } : { kind: 'unreadable', el };
 }
 
 /**
  * What a canvas shows (a deep-zoom viewer's view of an artwork) or a video's current frame, as a
- * JPEG data URL; null when its pixels came from another site without CORS (the browser then
- * forbids reading them).
+ * JPEG data URL; null when its pixels cannot be read: they came from another site without CORS
+ * (the browser then forbids reading them), or a WebGL canvas has already handed its picture to the
+ * screen and reads back empty.
  */
 function snapshot(el: HTMLCanvasElement | HTMLVideoElement): string | null {
   try {
@@ -68,7 +71,7 @@ function snapshot(el: HTMLCanvasElement | HTMLVideoElement): string | null {
       c.width = el.videoWidth;
       c.height = el.videoHeight;
       c.getContext('2d')!.drawImage(el, 0, 0);
-    }
+    } else if (looksEmpty(el)) return null;
     for (const q of [0.95, 0.85, 0.7]) {
       const url = c.toDataURL('image/jpeg', q);
       if (url.length < 3_900_000) return url;
@@ -79,16 +82,39 @@ function snapshot(el: HTMLCanvasElement | HTMLVideoElement): string | null {
   return null;
 }
 
+/** Whether a canvas reads back fully transparent (sampled at 32 x 32): nothing that can be read is drawn in it. */
+function looksEmpty(c: HTMLCanvasElement): boolean {
+  const probe = document.createElement('canvas');
+  probe.width = probe.height = 32;
+  const g = probe.getContext('2d', { willReadFrequently: true })!;
+  g.drawImage(c, 0, 0, 32, 32);
+  const a = g.getImageData(0, 0, 32, 32).data;
+  for (let i = 3; i < a.length; i += 4) if (a[i] !== 0) return false;
+  return true;
+}
+
 /** A snapshot's natural size: the canvas's bitmap, the video's frame. */
 export const snapshotSize = (el: HTMLCanvasElement | HTMLVideoElement) =>
   el instanceof HTMLVideoElement ? { w: el.videoWidth, h: el.videoHeight } : { w: el.width, h: el.height };
 
-/** A picture on the page: an <img>, a canvas or video (with a snapshot of what it shows), or an element painting one as its CSS background. */
+/**
+ * A picture on the page: an <img>, a canvas or video (with a snapshot of what it shows, read from
+ * the page or, where the page forbids that, taken from the screen), or an element painting one as
+ * its CSS background.
+ */
 export type Picture =
   | { kind: 'img'; el: HTMLImageElement }
   | { kind: 'snapshot'; el: HTMLCanvasElement | HTMLVideoElement; url: string }
+  /** Taken from the screen: `draw` is where the crop lies in the element's content box (fractions), as it was when taken. */
+  | { kind: 'screen'; el: HTMLCanvasElement | HTMLVideoElement; url: string; draw: DrawRect }
   /** `layer`: which of the element's background layers (comma-separated in CSS) holds it. */
   | { kind: 'background'; el: HTMLElement; url: string; layer: number };
+
+/** A canvas or video under the pointer whose pixels the page does not let us read (snapshot). */
+export interface Unreadable {
+  kind: 'unreadable';
+  el: HTMLCanvasElement | HTMLVideoElement;
+}
 
 type Drawn = HTMLImageElement | HTMLCanvasElement | HTMLVideoElement;
 

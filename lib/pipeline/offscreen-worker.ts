@@ -3,6 +3,7 @@
 import { createFaceFinder, type FaceFinder } from '../face';
 import { createFaceTracker, type FaceTracker } from '../face/track';
 import { fetchPageDriver } from './fetch-driver';
+import { base64Of } from '../messages/base64';
 import { SfumatoError, toSfumatoError } from '../messages/errors';
 import { isStorageFull } from '../store/db';
 import { msg, parseMessage, type ExportResult, type Message } from '../messages/protocol';
@@ -64,13 +65,6 @@ async function runJob(m: Message<'animate'>) {
   }
 }
 
-async function blobToBase64(blob: Blob): Promise<string> {
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
 /** A signed export of a stored clip (lib/pipeline/export.ts), answered as an ExportResult. */
 async function runExport(m: Message<'make-export'>): Promise<ExportResult> {
   warmSigner();
@@ -80,7 +74,7 @@ async function runExport(m: Message<'make-export'>): Promise<ExportResult> {
       ok: true,
       format: r.format,
       mime: r.mime as ExportResult['mime'],
-      base64: await blobToBase64(r.bytes),
+      base64: await base64Of(r.bytes),
       width: r.width,
       height: r.height,
       frames: r.frames,

@@ -369,27 +369,6 @@ describe('a portrait the site covers with a transparent layer', () => {
     await page.close();
   });
 
-  it('a video from another site that does not allow reading its frames: a sentence saying so', async () => {
-    const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 200);
-    const other = site.origin.replace('127.0.0.1', 'localhost');
-    const src = await page.evaluate(async (u) => {
-      const v = document.createElement('video');
-      v.id = 'film';
-      v.muted = true;
-      v.src = u;
-      Object.assign(v.style, { width: '320px', display: 'block' });
-      document.getElementById('target')!.replaceWith(v);
-      await new Promise((r) => v.addEventListener('loadeddata', r, { once: true }));
-      return v.src;
-    }, `${other}/nocors/fixtures/c2pa/valid-video1.mp4`);
-    const r = (await page.locator('#film').boundingBox())!;
-    await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
-    await clickMenu(b, page, 'sfumato-animate-frame', src, 'video');
-    await page.waitForSelector('sfumato-toast', { state: 'attached', timeout: 10_000 });
-    await expect.poll(() => page.locator('sfumato-toast .error').innerText()).toBe(ERROR_SENTENCES['frame-unreadable']);
-    await page.close();
-  });
-
   it('says so, at the top of the page, when nothing is under the pointer', async () => {
     const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 200);
     // The page's empty margin, right of the picture: the middle of <body> may hold the picture, but

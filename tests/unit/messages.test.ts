@@ -37,6 +37,17 @@ describe('message protocol', () => {
     expect(locateResult({ ok: false }, 'r')).toMatchObject({ ok: false });
     expect(() => locateResult({ ok: true, bestUrl: 'file:///etc/passwd' }, 'r')).toThrow(InvalidMessage);
   });
+  it('carries a picture taken from the screen as a JPEG data URL only, and where to take it from', () => {
+    const shot = { to: 'content', type: 'overlay-captured', jobId: 'j', url: 'data:image/jpeg;base64,/9j/4AAQSkZJRg==' } as const;
+    expect(parseMessage(shot, 'content')).toEqual(shot);
+    expect(() => parseMessage({ ...shot, url: 'https://museum.example/a.jpg' }, 'content')).toThrow(/url/);
+    expect(() => parseMessage({ ...shot, url: 'data:image/svg+xml;base64,PHN2Zz4=' }, 'content')).toThrow(/url/);
+    expect(() => parseMessage({ ...shot, url: 'data:image/jpeg;base64,<script>' }, 'content')).toThrow(/url/);
+    const capture = { x: 10, y: 0, w: 300, h: 200, viewW: 1280, viewH: 900 };
+    expect(locateResult({ ok: true, capture }, 'r').capture).toEqual(capture);
+    expect(() => locateResult({ ok: true, capture: { ...capture, w: 0 } }, 'r')).toThrow(/capture\.w/);
+    expect(() => locateResult({ ok: true, capture: { ...capture, x: -5 } }, 'r')).toThrow(/capture\.x/);
+  });
   it('builds errors with their sentence', () => {
     expect(new SfumatoError('no-face').message).toBe(ERROR_SENTENCES['no-face']);
     expect(toSfumatoError(new DOMException('full', 'QuotaExceededError')).code).toBe('storage-full');

@@ -10,22 +10,29 @@ export const BUILT_EXTENSION_DIR = resolve(import.meta.dirname, '../../..', proc
 
 /**
  * The built extension, byte for byte, with one manifest line added for tests: host access to
- * 127.0.0.1. A real right-click grants exactly that through activeTab, but a listener fired with
- * contextMenus.onClicked.dispatch() gets no activeTab grant, and headless Chromium cannot accept a
- * permission prompt.
+ * 127.0.0.1 (or `hosts`). A real right-click grants exactly that through activeTab, but a listener
+ * fired with contextMenus.onClicked.dispatch() gets no activeTab grant, and headless Chromium
+ * cannot accept a permission prompt. Taking a picture from the screen (captureVisibleTab) needs
+ * activeTab or <all_urls>: tests of it launch a copy with <all_urls>.
  */
-function testCopyOfExtension(): string {
+function testCopyOfExtension(hosts: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'sfumato-ext-'));
   cpSync(BUILT_EXTENSION_DIR, dir, { recursive: true });
   const manifestPath = join(dir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  manifest.host_permissions = ['http://127.0.0.1/*'];
+  manifest.host_permissions = hosts;
   writeFileSync(manifestPath, JSON.stringify(manifest));
   return dir;
 }
 
-let extensionDir: string | undefined;
-const getExtensionDir = () => (extensionDir ??= testCopyOfExtension());
+const DEFAULT_HOSTS = ['http://127.0.0.1/*'];
+const extensionDirs = new Map<string, string>();
+const getExtensionDir = (hosts = DEFAULT_HOSTS) => {
+  const key = hosts.join(' ');
+  let dir = extensionDirs.get(key);
+  if (!dir) extensionDirs.set(key, (dir = testCopyOfExtension(hosts)));
+  return dir;
+};
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface ExtensionBrowser {
@@ -36,11 +43,12 @@ export interface ExtensionBrowser {
   close(opts?: { keepProfile?: boolean }): Promise<void>;
 }
 
-export function chromiumArgs(extra: string[] = [], webgpu = true): string[] {
+export function chromiumArgs(extra: string[] = [], webgpu = true, hosts?: string[]): string[] {
+  const dir = getExtensionDir(hosts);
   const gpu = webgpu ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'] : ['--disable-gpu'];
   return [
-    `--disable-extensions-except=${getExtensionDir()}`,
-    `--load-extension=${getExtensionDir()}`,
+    `--disable-extensions-except=${dir}`,
+    `--load-extension=${dir}`,
     '--no-sandbox',
     '--disable-background-networking',
     '--disable-component-update',
@@ -52,7 +60,7 @@ export function chromiumArgs(extra: string[] = [], webgpu = true): string[] {
 }
 
 export async function launchWithExtension(
-  opts: { userDataDir?: string; headless?: boolean; args?: string[]; webgpu?: boolean } = {},
+  opts: { userDataDir?: string; headless?: boolean; args?: string[]; webgpu?: boolean; hosts?: string[] } = {},
 ): Promise<ExtensionBrowser> {
   if (!existsSync(join(BUILT_EXTENSION_DIR, 'manifest.json')))
     throw new Error(`Build the extension first (npm run build): ${BUILT_EXTENSION_DIR} is missing.`);
@@ -60,7 +68,7 @@ export async function launchWithExtension(
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: opts.headless ?? true,
-    args: chromiumArgs(opts.args, opts.webgpu ?? true),
+    args: chromiumArgs(opts.args, opts.webgpu ?? true, opts.hosts),
     viewport: { width: 1280, height: 900 },
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));

@@ -41,10 +41,14 @@ function singlePage(src: string, width: number, extra = ''): string {
 
 export interface TestSite {
   origin: string;
+  /** Serve `body` at /made/<name> (and without CORS at /nocors/made/<name>); returns that path. */
+  serve(name: string, body: Buffer, type: string): string;
   close(): Promise<void>;
 }
 
 export async function startSite(port = 0): Promise<TestSite> {
+  // Files a test made (a film, a page's asset), by name.
+  const made = new Map<string, { body: Buffer; type: string }>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (status: number, type: string, body: string | Buffer, cors = true) => {
@@ -59,6 +63,10 @@ export async function startSite(port = 0): Promise<TestSite> {
     // /fixtures/... with CORS; /nocors/fixtures/... without it (a site that refuses other origins).
     const nocors = url.pathname.startsWith('/nocors/');
     const path = decodeURIComponent(nocors ? url.pathname.slice('/nocors'.length) : url.pathname);
+    if (path.startsWith('/made/')) {
+      const f = made.get(path.slice('/made/'.length));
+      return f ? send(200, f.type, f.body, !nocors) : send(404, 'text/plain', 'not found');
+    }
     if (path.startsWith('/fixtures/')) {
       const file = resolve(FIXTURES, path.slice('/fixtures/'.length));
       if (!file.startsWith(FIXTURES) || !existsSync(file) || !statSync(file).isFile()) return send(404, 'text/plain', 'not found');
@@ -69,8 +77,16 @@ export async function startSite(port = 0): Promise<TestSite> {
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   const address = server.address();
   const p = typeof address === 'object' && address ? address.port : port;
-  return { origin: `http://127.0.0.1:${p}`, close: () => new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }) };
+  return {
+    origin: `http://127.0.0.1:${p}`,
+    serve(name, body, type) {
+      made.set(name, { body, type });
+      return `/made/${encodeURIComponent(name)}`;
+    },
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
