@@ -3,6 +3,7 @@
 // live DOM and computed styles (the content script calls these every animation frame).
 import { backgroundRect, drawRect, type DrawRect } from './fit';
 import { splitLayers, type Picture } from './locate';
+import { layoutParent } from './shadow';
 
 /** A computed CSS length in px (0 where it is not one). */
 const px = (v: string) => Number.parseFloat(v) || 0;
@@ -57,7 +58,7 @@ export function boxShape(pic: Picture, box: { left: number; top: number; width: 
   });
   const borderRadius = `${radii.map((r) => r.split(' ')[0]).join(' ')} / ${radii.map((r) => r.split(' ')[1]).join(' ')}`;
   let x0 = box.left, y0 = box.top, x1 = box.left + box.width, y1 = box.top + box.height;
-  for (let el = img.parentElement; el && el !== document.documentElement && el !== document.body; el = el.parentElement) {
+  for (let el = layoutParent(img); el && el !== document.documentElement && el !== document.body; el = layoutParent(el)) {
     const a = getComputedStyle(el);
     if (a.position === 'fixed') break;
     if (a.overflowX === 'visible' && a.overflowY === 'visible') continue;

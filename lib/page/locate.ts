@@ -3,6 +3,7 @@
 // world: page values are read, never trusted to be well-formed.
 import { parseSrcset, rankSources, type ImageElementInfo } from '../source/choose';
 import type { DrawRect } from './fit';
+import { deepestHovered, elementsFromPointDeep, layoutParent, queryAllDeep } from './shadow';
 
 function matchesUrl(img: HTMLImageElement, srcUrl: string): boolean {
   if (img.currentSrc === srcUrl || img.src === srcUrl) return true;
@@ -29,7 +30,7 @@ function visibleArea(el: Element): number {
 
 /** The image element the person right-clicked: the most visible one showing `srcUrl`. */
 export function findImage(srcUrl: string): HTMLImageElement | null {
-  const imgs = [...document.images].filter((img) => matchesUrl(img, srcUrl));
+  const imgs = queryAllDeep<HTMLImageElement>('img').filter((img) => matchesUrl(img, srcUrl));
   imgs.sort((a, b) => visibleArea(b) - visibleArea(a));
   return imgs[0] ?? null;
 }
@@ -47,8 +48,7 @@ const MIN_SIDE = 48;
  * may hold any picture).
  */
 export function findImageHere(): Picture | Unreadable | null {
-  const hovered = [...document.querySelectorAll(':hover')];
-  const target = hovered[hovered.length - 1];
+  const target = deepestHovered();
   if (!target) return null;
   const el = imageUnder(target);
   if (el instanceof HTMLImageElement) return { kind: 'img', el };
@@ -140,7 +140,7 @@ function imageUnder(target: Element): Drawn | null {
     const h = Math.min(q.bottom, r.bottom) - Math.max(q.top, r.top);
     return w > 0 && h > 0 && w * h >= 0.5 * r.width * r.height;
   };
-  return document.elementsFromPoint(x, y).find((el): el is Drawn => sizeable(el) && covers(el)) ?? null;
+  return elementsFromPointDeep(x, y).find((el): el is Drawn => sizeable(el) && covers(el)) ?? null;
 }
 
 /**
@@ -149,7 +149,7 @@ function imageUnder(target: Element): Drawn | null {
  * Gradients are not pictures.
  */
 function backgroundUnder(target: Element): Picture | null {
-  for (let el: Element | null = target, depth = 0; el && el !== document.body && el !== document.documentElement && depth < 8; el = el.parentElement, depth++) {
+  for (let el: Element | null = target, depth = 0; el && el !== document.body && el !== document.documentElement && depth < 8; el = layoutParent(el), depth++) {
     if (!(el instanceof HTMLElement)) continue;
     const layers = splitLayers(getComputedStyle(el).backgroundImage);
     const layer = layers.findIndex((l) => /^url\(/i.test(l));

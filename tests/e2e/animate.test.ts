@@ -10,7 +10,7 @@ import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { LABEL_SIZES } from '@/lib/watermark/label';
 import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
 import { FIXTURES, startSite, type TestSite } from './support/server';
-import { animateFrame, animateHere, animateTarget, expectPlaying, openSingle } from './support/animate';
+import { animateFrame, animateHere, animateImage, animateTarget, expectPlaying, openSingle } from './support/animate';
 import { clickMenu } from './support/browser';
 import { looksLikeLabel, probeLabel } from './support/label';
 import { decodeFrames, landmarkBox, LEFT_EYE, meanAbsDiff, probeMp4, readStoredClips, RIGHT_EYE, type Rect, type StoredClip } from './support/clips';
@@ -233,6 +233,44 @@ describe('in place, however the page lays the picture out', () => {
     expect(c.y + c.height).toBeLessThan(l.y);
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(ARTIFACTS, 'in-place-round-clipped.png'), clip: { x: img.x - 20, y: img.y - 20, width: 340, height: 360 } });
+    await page.close();
+  });
+  it('a portrait inside a web component (a closed shadow root, clipped by its frame) animates in place, from the image menu and from a layer over it', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/girl-with-a-pearl-earring.jpg', 300);
+    // A gallery element whose shadow root (closed: the page cannot reach in) holds a frame that
+    // clips the picture, and a transparent layer over it.
+    const src = await page.$eval('#target', (i) => {
+      const url = (i as HTMLImageElement).src;
+      const host = document.createElement('museum-frame');
+      host.id = 'gallery';
+      const root = host.attachShadow({ mode: 'closed' });
+      root.innerHTML = `<div id="frame" style="width:300px;height:300px;overflow:hidden;position:relative"><img id="art" src="${url}" style="width:300px;display:block;margin-top:-20px"><div id="veil" style="position:absolute;inset:0"></div></div>`;
+      i.replaceWith(host);
+      return url;
+    });
+    await page.waitForFunction(() => {
+      const r = document.getElementById('gallery')!.getBoundingClientRect();
+      return r.height >= 300;
+    });
+    const g = (await page.locator('#gallery').boundingBox())!;
+    const box = { x: Math.round(g.x), y: Math.round(g.y), width: 300, height: 300 };
+    const before = decodeFrames(await page.screenshot({ clip: box }), 300, 300, 'png').frames[0]!;
+    for (const via of ['image menu', 'here'] as const) {
+      await page.mouse.move(box.x + 150, box.y + 120);
+      const out = via === 'here' ? await animateHere(b, page) : await animateImage(b, page, src);
+      expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+      if (out.kind !== 'clip') return;
+      await expectPlaying(out.player);
+      // The overlay lies over the image (300 px wide, 20 px above the frame) and the frame clips it.
+      const host = (await page.locator('sfumato-overlay').boundingBox())!;
+      expect([Math.round(host.x), Math.round(host.y), Math.round(host.width)]).toEqual([box.x, box.y - 20, 300]);
+      expect(await page.$eval('sfumato-overlay', (h) => (h as HTMLElement).style.clipPath)).toMatch(/^inset\(20px 0px/);
+      const { inPlace, shifted } = await firstFrameInPlace(page, out.player, box, before, { x: 40, y: 30, w: 220, h: 220 });
+      console.log(`web component (${via}), in place:`, inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
+      expect(inPlace).toBeLessThan(6);
+      expect(inPlace).toBeLessThan(0.5 * shifted);
+      await page.locator('sfumato-overlay').evaluate((h) => h.remove());
+    }
     await page.close();
   });
 });

@@ -22,6 +22,11 @@ export async function animateTarget(b: ExtensionBrowser, page: Page, timeoutMs =
   return animateVia(b, page, 'sfumato-animate', src, 'image', timeoutMs);
 }
 
+/** "Animate this portrait" on an image Chrome reports as `src` (one the test cannot reach as #target). */
+export async function animateImage(b: ExtensionBrowser, page: Page, src: string, timeoutMs = 180_000): Promise<Outcome> {
+  return animateVia(b, page, 'sfumato-animate', src, 'image', timeoutMs);
+}
+
 /**
  * "Animate the portrait here" (right-click on something that is not an image): Chrome reports no
  * image URL; the pointer must already be where the person right-clicked (page.mouse.move).
