@@ -25,6 +25,12 @@ interface Session {
 const sessions = new Map<string, Session>();
 
 function place(s: Session) {
+  // The page took the picture away (a gallery moved on, a single-page site navigated): its clip
+  // goes with it, rather than play on unseen. The clip itself is kept in the gallery.
+  if (!s.pic.el.isConnected) {
+    close(s.jobId);
+    return;
+  }
   const b = contentBox(s.pic, s.natural);
   const shape = boxShape(s.pic, b);
   const key = `${b.left},${b.top},${b.width},${b.height},${shape.borderRadius},${shape.clipPath}`;

@@ -80,6 +80,21 @@ describe('Animate this portrait', () => {
     await page.close();
   });
 
+  it('goes with the picture when the page takes it away (a gallery moves on), and the clip stays in the gallery', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/einstein-1921.jpg', 260);
+    const out = await animateTarget(b, page);
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    if (out.kind !== 'clip') return;
+    await expectPlaying(out.player);
+    const made = await newest();
+    // A single-page site swaps its picture for the next one.
+    await page.$eval('#target', (i) => i.remove());
+    await page.waitForSelector('sfumato-overlay', { state: 'detached', timeout: 5000 });
+    expect(page.frames().some((f) => f.url().includes('/player.html'))).toBe(false);
+    expect((await newest()).id).toBe(made.id);
+    await page.close();
+  });
+
   it('stores an H.264 MP4 of 5 s at 30 fps, long side 1024, that starts as the source and blinks', async () => {
     expect(clip).toBeDefined();
     const facts = await probeMp4(clip.mp4);
