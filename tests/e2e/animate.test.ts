@@ -3,17 +3,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipSize } from '@/lib/video/encode';
 import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { LABEL_SIZES } from '@/lib/watermark/label';
-import { launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
+import { clickMenu, launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
 import { FIXTURES, startSite, type TestSite } from './support/server';
-import { animateFrame, animateHere, animateImage, animateTarget, expectPlaying, openSingle } from './support/animate';
-import { clickMenu } from './support/browser';
+import { animateFrame, animateHere, animateImage, animateTarget, expectPlaying, expectInPlace, openSingle, pagePixels } from './support/animate';
 import { looksLikeLabel, probeLabel } from './support/label';
-import { decodeFrames, landmarkBox, LEFT_EYE, meanAbsDiff, probeMp4, readStoredClips, RIGHT_EYE, type Rect, type StoredClip } from './support/clips';
+import { decodeFrames, landmarkBox, LEFT_EYE, meanAbsDiff, probeMp4, readStoredClips, RIGHT_EYE, type StoredClip } from './support/clips';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -148,25 +147,6 @@ describe('Animate this portrait', () => {
   });
 });
 
-/**
- * The clip's first frame, paused, against what the page showed in `box` before (a screenshot's
- * pixels): the mean difference in `middle` (less `exclude`), and the same with the frame 8 px off,
- * for scale. The clip at rest is the portrait plus a faint watermark.
- */
-async function firstFrameInPlace(page: Page, player: Frame, box: { x: number; y: number; width: number; height: number }, before: Uint8Array, middle: Rect, exclude?: Rect) {
-  await player.$eval('video', async (v: HTMLVideoElement) => {
-    v.pause();
-    v.currentTime = 0;
-    await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
-  });
-  await page.waitForTimeout(300);
-  const after = decodeFrames(await page.screenshot({ clip: box }), box.width, box.height, 'png').frames[0]!;
-  return {
-    inPlace: meanAbsDiff(after, before, box.width, middle, exclude),
-    shifted: meanAbsDiff(after, before, box.width, middle, exclude, { dx: 0, dy: 8 }),
-  };
-}
-
 describe('in place, however the page lays the picture out', () => {
   it('a portrait cropped to a square card (object-fit: cover, padding, border) comes alive where it is, labelled', async () => {
     const page = await openSingle(b, site.origin, '/fixtures/portraits/mona-lisa.jpg', 300);
@@ -175,7 +155,7 @@ describe('in place, however the page lays the picture out', () => {
       const r = i.getBoundingClientRect();
       return { x: Math.round(r.left + 10), y: Math.round(r.top + 10), width: 300, height: 300 };
     });
-    const before = decodeFrames(await page.screenshot({ clip: box }), 300, 300, 'png').frames[0]!;
+    const before = await pagePixels(page, box);
     const out = await animateTarget(b, page);
     expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
     if (out.kind !== 'clip') return;
@@ -184,10 +164,7 @@ describe('in place, however the page lays the picture out', () => {
     expect([host.x, host.y, host.width, host.height]).toEqual([box.x, box.y, 300, 300]);
     // The first frame, paused, over the page's own crop: the picture lies where it was (the clip at
     // rest is the portrait plus a faint watermark); stretched over the card it would not.
-    const { inPlace, shifted } = await firstFrameInPlace(page, out.player, box, before, { x: 30, y: 60, w: 240, h: 200 });
-    console.log('object-fit cover, in place:', inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
-    expect(inPlace).toBeLessThan(6);
-    expect(inPlace).toBeLessThan(0.5 * shifted);
+    await expectInPlace('object-fit cover', page, out.player, box, before, { x: 30, y: 60, w: 240, h: 200 });
     // The clip's label (bottom right) is cropped away with the picture's bottom: it is shown again
     // in the visible corner, and the player's buttons keep off it.
     const again = out.player.getByTestId('label-again');
@@ -269,7 +246,7 @@ describe('in place, however the page lays the picture out', () => {
     });
     const g = (await page.locator('#gallery').boundingBox())!;
     const box = { x: Math.round(g.x), y: Math.round(g.y), width: 300, height: 300 };
-    const before = decodeFrames(await page.screenshot({ clip: box }), 300, 300, 'png').frames[0]!;
+    const before = await pagePixels(page, box);
     for (const via of ['image menu', 'here'] as const) {
       await page.mouse.move(box.x + 150, box.y + 120);
       const out = via === 'here' ? await animateHere(b, page) : await animateImage(b, page, src);
@@ -280,10 +257,7 @@ describe('in place, however the page lays the picture out', () => {
       const host = (await page.locator('sfumato-overlay').boundingBox())!;
       expect([Math.round(host.x), Math.round(host.y), Math.round(host.width)]).toEqual([box.x, box.y - 20, 300]);
       expect(await page.$eval('sfumato-overlay', (h) => (h as HTMLElement).style.clipPath)).toMatch(/^inset\(20px 0px/);
-      const { inPlace, shifted } = await firstFrameInPlace(page, out.player, box, before, { x: 40, y: 30, w: 220, h: 220 });
-      console.log(`web component (${via}), in place:`, inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
-      expect(inPlace).toBeLessThan(6);
-      expect(inPlace).toBeLessThan(0.5 * shifted);
+      await expectInPlace(`web component (${via})`, page, out.player, box, before, { x: 40, y: 30, w: 220, h: 220 });
       await page.locator('sfumato-overlay').evaluate((h) => h.remove());
     }
     await page.close();
@@ -336,7 +310,7 @@ describe('a portrait the site covers with a transparent layer', () => {
       const r = card.getBoundingClientRect();
       return { x: Math.round(r.left + 3), y: Math.round(r.top + 3), width: 310, height: 310 };
     });
-    const before = decodeFrames(await page.screenshot({ clip: box }), 310, 310, 'png').frames[0]!;
+    const before = await pagePixels(page, box);
     const c = (await page.locator('#caption').boundingBox())!;
     await page.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
     // Hide the caption so that only the portrait is compared (the pointer's hover state stays).
@@ -348,10 +322,7 @@ describe('a portrait the site covers with a transparent layer', () => {
     expect((await newest()).sourceUrl).toContain('mona-lisa');
     const host = (await page.locator('sfumato-overlay').boundingBox())!;
     expect([host.x, host.y, host.width, host.height].map(Math.round)).toEqual([box.x, box.y, 310, 310]);
-    const { inPlace, shifted } = await firstFrameInPlace(page, out.player, box, before, { x: 30, y: 60, w: 250, h: 200 }, { x: 80, y: 110, w: 150, h: 40 });
-    console.log('CSS background cover, in place:', inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
-    expect(inPlace).toBeLessThan(6);
-    expect(inPlace).toBeLessThan(0.5 * shifted);
+    await expectInPlace('CSS background cover', page, out.player, box, before, { x: 30, y: 60, w: 250, h: 200 }, { x: 80, y: 110, w: 150, h: 40 });
     await page.screenshot({ path: join(ARTIFACTS, 'animate-here-background.png'), clip: { x: box.x - 20, y: box.y - 20, width: 350, height: 350 } });
     await page.close();
   });
@@ -369,7 +340,7 @@ describe('a portrait the site covers with a transparent layer', () => {
       const r = c.getBoundingClientRect();
       return { x: Math.round(r.left), y: Math.round(r.top), width: Math.round(r.width), height: Math.round(r.height) };
     });
-    const before = decodeFrames(await page.screenshot({ clip: box }), box.width, box.height, 'png').frames[0]!;
+    const before = await pagePixels(page, box);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
     const out = await animateHere(b, page);
     expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
@@ -377,10 +348,7 @@ describe('a portrait the site covers with a transparent layer', () => {
     await expectPlaying(out.player);
     const clip = await newest();
     expect(clip.sourceUrl.startsWith('data:image/jpeg;base64,')).toBe(true);
-    const { inPlace, shifted } = await firstFrameInPlace(page, out.player, box, before, { x: 60, y: 40, w: box.width - 120, h: box.height - 100 });
-    console.log('canvas, in place:', inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
-    expect(inPlace).toBeLessThan(6);
-    expect(inPlace).toBeLessThan(0.5 * shifted);
+    await expectInPlace('canvas', page, out.player, box, before, { x: 60, y: 40, w: box.width - 120, h: box.height - 100 });
     await page.close();
   });
 

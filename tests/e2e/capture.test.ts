@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { clickMenu, launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
 import { FIXTURES, startSite, type TestSite } from './support/server';
-import { animateFrame, animateHere, expectPlaying, openSingle } from './support/animate';
-import { decodeFrames, meanAbsDiff, readStoredClips, type Rect, type StoredClip } from './support/clips';
+import { animateFrame, animateHere, expectInPlace, expectPlaying, openSingle, pagePixels, type Outcome } from './support/animate';
+import { readStoredClips, type StoredClip } from './support/clips';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -81,21 +81,20 @@ async function showTaintedCanvas(page: Page): Promise<{ x: number; y: number; wi
   }, `${other}/nocors/fixtures/portraits/rembrandt-self-portrait.jpg`);
 }
 
-async function firstFrameInPlace(page: Page, player: Frame, box: { x: number; y: number; width: number; height: number }, before: Uint8Array, middle: Rect) {
-  await player.$eval('video', async (v: HTMLVideoElement) => {
-    v.pause();
-    v.currentTime = 0;
-    await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
-  });
-  await page.waitForTimeout(300);
-  const after = decodeFrames(await page.screenshot({ clip: box }), box.width, box.height, 'png').frames[0]!;
-  return { inPlace: meanAbsDiff(after, before, box.width, middle), shifted: meanAbsDiff(after, before, box.width, middle, undefined, { dx: 0, dy: 8 }) };
-}
-
 describe('a picture the page forbids reading is taken from the screen', () => {
   let b: ExtensionBrowser;
   let ext: Page;
   const newest = async (): Promise<StoredClip> => (await readStoredClips(ext)).sort((a, c) => c.createdAt - a.createdAt)[0]!;
+  /** The outcome is a clip playing, made from the screen: a JPEG of the picture at the size it is seen. */
+  const playsFromScreen = async (out: Outcome, seen: { width: number; height: number }): Promise<Frame> => {
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    if (out.kind !== 'clip') throw new Error('no clip');
+    await expectPlaying(out.player);
+    const clip = await newest();
+    expect(clip.sourceUrl.startsWith('data:image/jpeg;base64,')).toBe(true);
+    expect([clip.sourceSize.width, clip.sourceSize.height]).toEqual([seen.width, seen.height]);
+    return out.player;
+  };
   beforeAll(async () => {
     b = await launchWithExtension({ hosts: ['<all_urls>'] });
     ext = await openExtensionPage(b, 'sidepanel.html');
@@ -110,26 +109,17 @@ describe('a picture the page forbids reading is taken from the screen', () => {
     // What the frame looks like without the controls the paused video shows over its bottom.
     await page.$eval('#film', (v) => ((v as HTMLVideoElement).controls = false));
     await page.waitForTimeout(200);
-    const before = decodeFrames(await page.screenshot({ clip: box }), box.width, box.height, 'png').frames[0]!;
+    const before = await pagePixels(page, box);
     await page.$eval('#film', (v) => ((v as HTMLVideoElement).controls = true));
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
-    const out = await animateFrame(b, page, src);
-    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
-    if (out.kind !== 'clip') return;
-    await expectPlaying(out.player);
-    const clip = await newest();
     // Taken from the screen, at the size the page shows it (this browser draws 1 device px a CSS px).
-    expect(clip.sourceUrl.startsWith('data:image/jpeg;base64,')).toBe(true);
-    expect([clip.sourceSize.width, clip.sourceSize.height]).toEqual([box.width, box.height]);
+    const player = await playsFromScreen(await animateFrame(b, page, src), box);
     // The page gets its video's controls back.
     expect(await page.$eval('#film', (v) => (v as HTMLVideoElement).controls)).toBe(true);
     const host = (await page.locator('sfumato-overlay').boundingBox())!;
     expect([host.x, host.y, host.width, host.height].map(Math.round)).toEqual([box.x, box.y, box.width, box.height]);
     // The bottom strip, where the controls were, is compared too: they are not in the clip.
-    const { inPlace, shifted } = await firstFrameInPlace(page, out.player, box, before, { x: 30, y: 60, w: box.width - 60, h: box.height - 70 });
-    console.log('video from another site, in place:', inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
-    expect(inPlace).toBeLessThan(6);
-    expect(inPlace).toBeLessThan(0.5 * shifted);
+    await expectInPlace('video from another site', page, player, box, before, { x: 30, y: 60, w: box.width - 60, h: box.height - 70 });
     await page.screenshot({ path: join(ARTIFACTS, 'capture-video.png'), clip: { x: box.x - 10, y: box.y - 10, width: box.width + 20, height: box.height + 20 } });
     await page.close();
   });
@@ -146,22 +136,13 @@ describe('a picture the page forbids reading is taken from the screen', () => {
     const r = (await page.locator('#viewer').boundingBox())!;
     expect(Math.round(r.y)).toBe(-60);
     const seen = { x: Math.round(r.x), y: 0, width: Math.round(r.width), height: Math.round(r.y + r.height) };
-    const before = decodeFrames(await page.screenshot({ clip: seen }), seen.width, seen.height, 'png').frames[0]!;
+    const before = await pagePixels(page, seen);
     await page.mouse.move(seen.x + seen.width / 2, seen.height / 3);
-    const out = await animateHere(b, page);
-    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
-    if (out.kind !== 'clip') return;
-    await expectPlaying(out.player);
-    const clip = await newest();
-    expect(clip.sourceUrl.startsWith('data:image/jpeg;base64,')).toBe(true);
-    expect([clip.sourceSize.width, clip.sourceSize.height]).toEqual([seen.width, seen.height]);
+    const player = await playsFromScreen(await animateHere(b, page), seen);
     // The overlay covers the whole canvas; the clip, its visible part.
     const host = (await page.locator('sfumato-overlay').boundingBox())!;
     expect([host.x, host.y, host.width, host.height].map(Math.round)).toEqual([r.x, r.y, r.width, r.height].map(Math.round));
-    const { inPlace, shifted } = await firstFrameInPlace(page, out.player, seen, before, { x: 50, y: 30, w: seen.width - 100, h: seen.height - 90 });
-    console.log('tainted canvas, visible part, in place:', inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
-    expect(inPlace).toBeLessThan(6);
-    expect(inPlace).toBeLessThan(0.5 * shifted);
+    await expectInPlace('tainted canvas, visible part', page, player, seen, before, { x: 50, y: 30, w: seen.width - 100, h: seen.height - 90 });
     await page.screenshot({ path: join(ARTIFACTS, 'capture-canvas.png') });
     await page.close();
   });
@@ -206,19 +187,11 @@ describe('a picture the page forbids reading is taken from the screen', () => {
       const r = c.getBoundingClientRect();
       return { x: Math.round(r.left), y: Math.round(r.top), width: Math.round(r.width), height: Math.round(r.height) };
     }, `${site.origin}/fixtures/portraits/lincoln-1863.jpg`);
-    const before = decodeFrames(await page.screenshot({ clip: box }), box.width, box.height, 'png').frames[0]!;
+    const before = await pagePixels(page, box);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
-    const out = await animateHere(b, page);
-    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
-    if (out.kind !== 'clip') return;
-    await expectPlaying(out.player);
     // Read back, the canvas is empty: the picture is the screen's (its size on screen, not the canvas's 646 x 796).
-    const clip = await newest();
-    expect([clip.sourceSize.width, clip.sourceSize.height]).toEqual([box.width, box.height]);
-    const { inPlace, shifted } = await firstFrameInPlace(page, out.player, box, before, { x: 40, y: 40, w: box.width - 80, h: box.height - 100 });
-    console.log('WebGL canvas, in place:', inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
-    expect(inPlace).toBeLessThan(6);
-    expect(inPlace).toBeLessThan(0.5 * shifted);
+    const player = await playsFromScreen(await animateHere(b, page), box);
+    await expectInPlace('WebGL canvas', page, player, box, before, { x: 40, y: 40, w: box.width - 80, h: box.height - 100 });
     await page.close();
   });
 });

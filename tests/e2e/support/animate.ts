@@ -2,6 +2,7 @@
 import type { Frame, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { clickMenu, type ExtensionBrowser } from './browser';
+import { decodeFrames, meanAbsDiff, type Rect } from './clips';
 
 export type Outcome =
   | { kind: 'clip'; player: Frame; overlayAppearedMs: number; readyMs: number }
@@ -79,4 +80,37 @@ export async function expectPlaying(player: Frame) {
   const t2 = await player.$eval('video', (v) => (v as HTMLVideoElement).currentTime);
   expect(t2).not.toBe(t1);
   expect(await player.$eval('video', (v) => (v as HTMLVideoElement).loop)).toBe(true);
+}
+
+/** A rectangle of the page in CSS px (one device px each in these tests). */
+export interface PageBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** What the page shows in `box`, as decoded RGB pixels. */
+export async function pagePixels(page: Page, box: PageBox): Promise<Uint8Array> {
+  return decodeFrames(await page.screenshot({ clip: box }), box.width, box.height, 'png').frames[0]!;
+}
+
+/**
+ * The clip's first frame, paused, lies where the page showed the picture (`before`, from
+ * pagePixels of `box`): the mean difference per channel in `middle` (less `exclude`) is small, and
+ * under half of the same frame's 8 px off. At rest the clip is the picture plus a faint watermark.
+ */
+export async function expectInPlace(what: string, page: Page, player: Frame, box: PageBox, before: Uint8Array, middle: Rect, exclude?: Rect) {
+  await player.$eval('video', async (v: HTMLVideoElement) => {
+    v.pause();
+    v.currentTime = 0;
+    await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+  });
+  await page.waitForTimeout(300);
+  const after = await pagePixels(page, box);
+  const inPlace = meanAbsDiff(after, before, box.width, middle, exclude);
+  const shifted = meanAbsDiff(after, before, box.width, middle, exclude, { dx: 0, dy: 8 });
+  console.log(`${what}, in place:`, inPlace.toFixed(2), 'against 8 px off:', shifted.toFixed(2));
+  expect(inPlace).toBeLessThan(6);
+  expect(inPlace).toBeLessThan(0.5 * shifted);
 }
