@@ -22,9 +22,13 @@ export function ClipVideo(props: {
   const [muted, setMuted] = useState(true);
   const [time, setTime] = useState(0);
   const [duration, setDuration] = useState(0);
+  // A new clip: what the element knows of it now. Not a plain reset to 0: its metadata may already
+  // have loaded (a clip from storage loads at once), and a reset after that would leave the slider
+  // without a duration.
   useEffect(() => {
-    setTime(0);
-    setDuration(0);
+    const v = video.current;
+    setTime(v?.currentTime ?? 0);
+    setDuration(lengthOf(v));
   }, [props.src]);
 
   const toggle = () => {
@@ -60,7 +64,7 @@ export function ClipVideo(props: {
         onPlay={() => setPaused(false)}
         onPause={() => setPaused(true)}
         onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)}
-        onLoadedMetadata={(e) => setDuration(e.currentTarget.duration)}
+        onDurationChange={(e) => setDuration(lengthOf(e.currentTarget))}
         aria-label={props.label}
       />
       <div class="clip-controls" data-testid="clip-controls">
@@ -92,3 +96,6 @@ export function ClipVideo(props: {
     </div>
   );
 }
+
+/** A video's length in seconds, 0 until it is known. */
+const lengthOf = (v: HTMLVideoElement | null) => (v && Number.isFinite(v.duration) ? v.duration : 0);

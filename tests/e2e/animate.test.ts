@@ -89,7 +89,7 @@ describe('Animate this portrait', () => {
     // A single-page site swaps its picture for the next one.
     await page.$eval('#target', (i) => i.remove());
     await page.waitForSelector('sfumato-overlay', { state: 'detached', timeout: 5000 });
-    expect(page.frames().some((f) => f.url().includes('/player.html'))).toBe(false);
+    await expect.poll(() => page.frames().some((f) => f.url().includes('/player.html'))).toBe(false);
     expect((await newest()).id).toBe(made.id);
     await page.close();
   });
