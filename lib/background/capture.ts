@@ -4,7 +4,10 @@
 // and the rest of the shot is dropped. Nothing leaves the machine.
 import { base64Of } from '../messages/base64';
 
-/** Where the picture lies in the viewport, in CSS px, and the viewport's size (locateResult.capture). */
+/**
+ * Where the picture lies in the viewport, in CSS px, the viewport's size, its width without the
+ * scrollbar and the device pixel ratio (locateResult.capture).
+ */
 export interface CaptureRect {
   x: number;
   y: number;
@@ -12,6 +15,18 @@ export interface CaptureRect {
   h: number;
   viewW: number;
   viewH: number;
+  clientW: number;
+  dpr: number;
+}
+
+/**
+ * Device pixels a CSS px in a shot `shotWidth` wide. The shot is the viewport with or without its
+ * scrollbar, at the device pixel ratio (a screen emulated at another ratio may be shot at 1): of the
+ * two widths, the one whose ratio comes nearest the device's.
+ */
+export function shotScale(shotWidth: number, rect: Pick<CaptureRect, 'viewW' | 'clientW' | 'dpr'>): number {
+  const [a, b] = [shotWidth / rect.viewW, shotWidth / rect.clientW];
+  return Math.abs(Math.log(a / rect.dpr)) <= Math.abs(Math.log(b / rect.dpr)) ? a : b;
 }
 
 /** The largest data URL a message carries (protocol: jpegDataUrl), with room to spare. */
@@ -32,8 +47,7 @@ export async function captureCrop(windowId: number, rect: CaptureRect): Promise<
   }
   const bitmap = await createImageBitmap(await (await fetch(shot)).blob());
   try {
-    // The shot is in device pixels: its width over the viewport's CSS width is the scale.
-    const k = bitmap.width / rect.viewW;
+    const k = shotScale(bitmap.width, rect);
     const x0 = Math.max(0, Math.round(rect.x * k));
     const y0 = Math.max(0, Math.round(rect.y * k));
     const x1 = Math.min(bitmap.width, Math.round((rect.x + rect.w) * k));

@@ -126,9 +126,10 @@ export const locateResult = obj({
   /**
    * The picture is there but the page forbids reading its pixels (a canvas or video filled from
    * another site): where it lies in the viewport (CSS px, with the viewport's size) for the
-   * background to take it from the screen. No overlay is open yet, so none is in the shot.
+   * background to take it from the screen (with the viewport's width less its scrollbar, and the
+   * device pixel ratio). No overlay is open yet, so none is in the shot.
    */
-  capture: opt(obj({ x: num(0), y: num(0), w: num(1), h: num(1), viewW: num(1), viewH: num(1) })),
+  capture: opt(obj({ x: num(0), y: num(0), w: num(1), h: num(1), viewW: num(1), viewH: num(1), clientW: num(1), dpr: num(0.05, 16) })),
 });
 export type LocateResult = ReturnType<typeof locateResult>;
 

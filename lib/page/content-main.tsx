@@ -149,7 +149,8 @@ async function awaitCapture(jobId: string, pic: Unreadable) {
   pending.set(jobId, { el, draw: [(x0 - b.left) / b.width, (y0 - b.top) / b.height, (x1 - x0) / b.width, (y1 - y0) / b.height], done });
   // Let the page paint without the controls before the shot.
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  return { ok: true, capture: { x: x0, y: y0, w: x1 - x0, h: y1 - y0, viewW: innerWidth, viewH: innerHeight } };
+  const viewport = { viewW: innerWidth, viewH: innerHeight, clientW: document.documentElement.clientWidth || innerWidth, dpr: devicePixelRatio || 1 };
+  return { ok: true, capture: { x: x0, y: y0, w: x1 - x0, h: y1 - y0, ...viewport } };
 }
 
 /** Smallest visible part of a picture worth taking from the screen (CSS px each way). */

@@ -43,7 +43,7 @@ describe('message protocol', () => {
     expect(() => parseMessage({ ...shot, url: 'https://museum.example/a.jpg' }, 'content')).toThrow(/url/);
     expect(() => parseMessage({ ...shot, url: 'data:image/svg+xml;base64,PHN2Zz4=' }, 'content')).toThrow(/url/);
     expect(() => parseMessage({ ...shot, url: 'data:image/jpeg;base64,<script>' }, 'content')).toThrow(/url/);
-    const capture = { x: 10, y: 0, w: 300, h: 200, viewW: 1280, viewH: 900 };
+    const capture = { x: 10, y: 0, w: 300, h: 200, viewW: 1280, viewH: 900, clientW: 1265, dpr: 2 };
     expect(locateResult({ ok: true, capture }, 'r').capture).toEqual(capture);
     expect(() => locateResult({ ok: true, capture: { ...capture, w: 0 } }, 'r')).toThrow(/capture\.w/);
     expect(() => locateResult({ ok: true, capture: { ...capture, x: -5 } }, 'r')).toThrow(/capture\.x/);
@@ -52,5 +52,20 @@ describe('message protocol', () => {
     expect(new SfumatoError('no-face').message).toBe(ERROR_SENTENCES['no-face']);
     expect(toSfumatoError(new DOMException('full', 'QuotaExceededError')).code).toBe('storage-full');
     expect(toSfumatoError(new Error('boom')).code).toBe('internal');
+  });
+});
+
+describe('a picture taken from the screen', () => {
+  it('is cropped at the scale the shot was taken at, with or without the scrollbar', async () => {
+    const { shotScale } = await import('@/lib/background/capture');
+    const view = { viewW: 1280, clientW: 1265, dpr: 2 };
+    // A shot of the whole viewport, scrollbar included, at 2 device px a CSS px.
+    expect(shotScale(2560, view)).toBeCloseTo(2, 6);
+    // A shot of the page without its scrollbar.
+    expect(shotScale(2530, view)).toBeCloseTo(2, 6);
+    // A screen emulated at 2 but shot at 1 (headless Chromium, which draws no scrollbar).
+    expect(shotScale(1280, { viewW: 1280, clientW: 1280, dpr: 2 })).toBe(1);
+    // At 1, no scrollbar: both widths agree.
+    expect(shotScale(1280, { viewW: 1280, clientW: 1280, dpr: 1 })).toBe(1);
   });
 });
