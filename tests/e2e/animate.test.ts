@@ -94,6 +94,22 @@ describe('Animate this portrait', () => {
     await page.close();
   });
 
+  it('works on a site with a strict Content-Security-Policy (no inline styles, no frames)', async () => {
+    const page = await b.context.newPage();
+    const csp = "default-src 'self'; img-src 'self'; style-src 'self'; frame-src 'none'; script-src 'self'";
+    await page.goto(`${site.origin}/single?src=${encodeURIComponent('/fixtures/portraits/raphael-baldassare-castiglione.jpg')}&w=300&csp=${encodeURIComponent(csp)}`);
+    await page.waitForFunction(() => (document.getElementById('target') as HTMLImageElement | null)?.complete);
+    const out = await animateTarget(b, page);
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    if (out.kind !== 'clip') return;
+    await expectPlaying(out.player);
+    // The overlay's own styles apply (the page's policy blocks the page's inline styles, not Sfumato's).
+    expect(await page.$eval('sfumato-overlay', (h) => (h.shadowRoot!.querySelector('style') as HTMLStyleElement).sheet?.cssRules.length ?? 0)).toBeGreaterThan(0);
+    const [img, host] = [(await page.locator('#target').boundingBox())!, (await page.locator('sfumato-overlay').boundingBox())!];
+    expect([host.x, host.y, host.width, host.height].map(Math.round)).toEqual([img.x, img.y, img.width, img.height].map(Math.round));
+    await page.close();
+  });
+
   it('stores an H.264 MP4 of 5 s at 30 fps, long side 1024, that starts as the source and blinks', async () => {
     expect(clip).toBeDefined();
     const facts = await probeMp4(clip.mp4);

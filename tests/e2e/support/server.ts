@@ -51,14 +51,16 @@ export async function startSite(port = 0): Promise<TestSite> {
   const made = new Map<string, { body: Buffer; type: string }>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const send = (status: number, type: string, body: string | Buffer, cors = true) => {
-      res.writeHead(status, { 'content-type': type, ...(cors ? { 'access-control-allow-origin': '*' } : {}), 'cache-control': 'no-store' });
+    const send = (status: number, type: string, body: string | Buffer, cors = true, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': type, ...(cors ? { 'access-control-allow-origin': '*' } : {}), 'cache-control': 'no-store', ...headers });
       res.end(body);
     };
     if (url.pathname === '/' || url.pathname === '/index.html') return send(200, TYPES['.html']!, portraitPage());
     if (url.pathname === '/single') {
       const src = url.searchParams.get('src') ?? '';
-      return send(200, TYPES['.html']!, singlePage(src, Number(url.searchParams.get('w') ?? 400)));
+      // `csp`: the page's Content-Security-Policy (a strict site's).
+      const csp = url.searchParams.get('csp');
+      return send(200, TYPES['.html']!, singlePage(src, Number(url.searchParams.get('w') ?? 400)), true, csp ? { 'content-security-policy': csp } : {});
     }
     // /fixtures/... with CORS; /nocors/fixtures/... without it (a site that refuses other origins).
     const nocors = url.pathname.startsWith('/nocors/');
