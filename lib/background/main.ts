@@ -89,7 +89,9 @@ async function startAnimateFromMenu(info: chrome.contextMenus.OnClickData, tab: 
   if (located.ok && !located.bestUrl && located.capture) {
     // The picture is there but unreadable from the page: take it from the screen. Only the top
     // frame's viewport is the tab's (a frame inside the page cannot tell where it lies in the tab).
-    const url = frameId === 0 && tab.windowId !== undefined ? await captureCrop(tab.windowId, located.capture) : null;
+    // The shot is of the window's active tab: the person's, unless they switched tabs meanwhile.
+    const shown = frameId === 0 && (await chrome.tabs.get(tabId).catch(() => undefined))?.active === true;
+    const url = shown ? await captureCrop(tab.windowId, located.capture) : null;
     if (!url) {
       await failInTab(tabId, frameId, jobId, frame ? 'frame-unreadable' : 'picture-unreadable');
       return;
