@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { Overlay, OVERLAY_CSS, type OverlayState } from '@/components/Overlay';
 import { parseMessage } from '../messages/protocol';
 import { boxShape, contentBox } from './box';
-import { formatView, type DrawRect } from './fit';
+import { FULL_BOX, formatView, type DrawRect } from './fit';
 import { bestSources, findImage, findImageHere, imageTitle, pictureTitle, snapshotSize, type Picture, type Unreadable } from './locate';
 
 interface Session {
@@ -119,18 +119,19 @@ function toast(message: string) {
 }
 
 /** Pictures waiting to be taken from the screen, by job (awaitCapture). */
-const pending = new Map<string, { el: HTMLCanvasElement | HTMLVideoElement; draw: DrawRect; done: () => void }>();
+const pending = new Map<string, { el: HTMLElement; draw: DrawRect; done: () => void }>();
 
 /**
- * A canvas or video whose pixels the page forbids reading: answer where it lies in the viewport, so
+ * A picture whose pixels cannot be read from the page: answer where it lies in the viewport, so
  * that the background takes it from the screen (overlay-captured follows). Only its visible part
  * can be taken: the crop is the content box cut by the viewport and by clipping ancestors. A
  * video's own controls, which show while the pointer is over it, are hidden until then.
  */
 async function awaitCapture(jobId: string, pic: Unreadable) {
   const el = pic.el;
-  const b = contentBox({ kind: 'snapshot', el, url: '' }, snapshotSize(el));
-  const [vx, vy, vw, vh] = boxShape({ kind: 'snapshot', el, url: '' }, b).visible;
+  const whole: Picture = { kind: 'screen', el, url: '', draw: FULL_BOX };
+  const b = contentBox(whole, { w: 1, h: 1 });
+  const [vx, vy, vw, vh] = boxShape(whole, b).visible;
   const x0 = Math.max(0, b.left + vx * b.width), y0 = Math.max(0, b.top + vy * b.height);
   const x1 = Math.min(innerWidth, b.left + (vx + vw) * b.width), y1 = Math.min(innerHeight, b.top + (vy + vh) * b.height);
   if (!(x1 - x0 >= MIN_CAPTURE && y1 - y0 >= MIN_CAPTURE && b.width > 0 && b.height > 0)) return { ok: false };
@@ -218,8 +219,7 @@ export function startContent() {
     if (!m) return;
     switch (m.type) {
       case 'overlay-locate': {
-        const found = m.here ? findImageHere() : m.srcUrl ? findImage(m.srcUrl) : null;
-        const pic: Picture | Unreadable | null = found instanceof HTMLImageElement ? { kind: 'img', el: found } : found;
+        const pic = m.here ? findImageHere() : m.srcUrl ? findImage(m.srcUrl) : null;
         if (!pic) {
           sendResponse({ ok: false });
           return;

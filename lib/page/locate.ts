@@ -28,11 +28,55 @@ function visibleArea(el: Element): number {
   return w * h;
 }
 
-/** The image element the person right-clicked: the most visible one showing `srcUrl`. */
-export function findImage(srcUrl: string): HTMLImageElement | null {
+/**
+ * The picture the person right-clicked: the most visible image showing `srcUrl`, or, where that
+ * image is one tile of a deep-zoom viewer, the viewer (taken from the screen: see tileViewer).
+ */
+export function findImage(srcUrl: string): Picture | Unreadable | null {
   const imgs = queryAllDeep<HTMLImageElement>('img').filter((img) => matchesUrl(img, srcUrl));
   imgs.sort((a, b) => visibleArea(b) - visibleArea(a));
-  return imgs[0] ?? null;
+  return imgs[0] ? imagePicture(imgs[0]) : null;
+}
+
+/** An image as a picture: itself, or the viewer it is a tile of. */
+function imagePicture(img: HTMLImageElement): Picture | Unreadable {
+  const viewer = tileViewer(img);
+  return viewer ? { kind: 'unreadable', el: viewer } : { kind: 'img', el: img };
+}
+
+/**
+ * The deep-zoom viewer an image is one tile of, or null. Such viewers lay a large picture out as a
+ * grid of positioned images that abut one another, so that an image under the pointer is a piece of
+ * a face. A tile is positioned (absolute or fixed) and meets another positioned image edge to edge,
+ * side by side and above or below; a gallery's thumbnails stand apart or flow in the page. The
+ * viewer is the tiles' nearest clipping ancestor (its viewport), else their parent.
+ */
+function tileViewer(img: HTMLImageElement): HTMLElement | null {
+  const pos = getComputedStyle(img).position;
+  const parent = layoutParent(img);
+  if ((pos !== 'absolute' && pos !== 'fixed') || !(parent instanceof HTMLElement)) return null;
+  const r = img.getBoundingClientRect();
+  if (r.width < 8 || r.height < 8) return null;
+  // The tiles share a container, or sit one level down each (a wrapper a tile).
+  const grand = layoutParent(parent);
+  const scope = [...parent.querySelectorAll('img')].length > 1 || !(grand instanceof HTMLElement) ? parent : grand;
+  const near = (a: number, b: number) => Math.abs(a - b) <= 1.5;
+  const overlap = (a0: number, a1: number, b0: number, b1: number) => Math.min(a1, b1) - Math.max(a0, b0);
+  let side = false;
+  let stacked = false;
+  for (const other of scope.querySelectorAll('img')) {
+    if (other === img) continue;
+    const q = other.getBoundingClientRect();
+    if ((near(q.left, r.right) || near(q.right, r.left)) && overlap(q.top, q.bottom, r.top, r.bottom) > 0.5 * Math.min(q.height, r.height)) side = true;
+    if ((near(q.top, r.bottom) || near(q.bottom, r.top)) && overlap(q.left, q.right, r.left, r.right) > 0.5 * Math.min(q.width, r.width)) stacked = true;
+    if (side && stacked) break;
+  }
+  if (!side || !stacked) return null;
+  for (let el: Element | null = scope, depth = 0; el && el !== document.body && el !== document.documentElement && depth < 6; el = layoutParent(el), depth++) {
+    const cs = getComputedStyle(el);
+    if (el instanceof HTMLElement && (cs.overflowX !== 'visible' || cs.overflowY !== 'visible')) return el;
+  }
+  return scope;
 }
 
 /** Smallest picture worth animating here (CSS px each way): icons and spacers are not portraits. */
@@ -51,7 +95,7 @@ export function findImageHere(): Picture | Unreadable | null {
   const target = deepestHovered();
   if (!target) return null;
   const el = imageUnder(target);
-  if (el instanceof HTMLImageElement) return { kind: 'img', el };
+  if (el instanceof HTMLImageElement) return imagePicture(el);
   if (!el) return backgroundUnder(target);
   const url = snapshot(el);
   return url ? { kind: 'snapshot', el, url } : { kind: 'unreadable', el };
@@ -106,14 +150,17 @@ export type Picture =
   | { kind: 'img'; el: HTMLImageElement }
   | { kind: 'snapshot'; el: HTMLCanvasElement | HTMLVideoElement; url: string }
   /** Taken from the screen: `draw` is where the crop lies in the element's content box (fractions), as it was when taken. */
-  | { kind: 'screen'; el: HTMLCanvasElement | HTMLVideoElement; url: string; draw: DrawRect }
+  | { kind: 'screen'; el: HTMLElement; url: string; draw: DrawRect }
   /** `layer`: which of the element's background layers (comma-separated in CSS) holds it. */
   | { kind: 'background'; el: HTMLElement; url: string; layer: number };
 
-/** A canvas or video under the pointer whose pixels the page does not let us read (snapshot). */
+/**
+ * A picture whose pixels cannot be read from the page: a canvas or video the page does not let us
+ * read (snapshot), or a deep-zoom viewer's grid of tiles (tileViewer). It is taken from the screen.
+ */
 export interface Unreadable {
   kind: 'unreadable';
-  el: HTMLCanvasElement | HTMLVideoElement;
+  el: HTMLElement;
 }
 
 type Drawn = HTMLImageElement | HTMLCanvasElement | HTMLVideoElement;

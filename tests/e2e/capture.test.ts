@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { clickMenu, launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
 import { FIXTURES, startSite, type TestSite } from './support/server';
-import { animateFrame, animateHere, expectInPlace, expectPlaying, openSingle, pagePixels, type Outcome } from './support/animate';
+import { animateFrame, animateHere, animateImage, expectInPlace, expectPlaying, openSingle, pagePixels, type Outcome } from './support/animate';
 import { readStoredClips, type StoredClip } from './support/clips';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
@@ -192,6 +192,73 @@ describe('a picture the page forbids reading is taken from the screen', () => {
     // Read back, the canvas is empty: the picture is the screen's (its size on screen, not the canvas's 646 x 796).
     const player = await playsFromScreen(await animateHere(b, page), box);
     await expectInPlace('WebGL canvas', page, player, box, before, { x: 40, y: 40, w: box.width - 80, h: box.height - 100 });
+    await page.close();
+  });
+  it('a deep-zoom viewer built of image tiles: the right-clicked tile brings the whole view to life, in place', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 200);
+    // The portrait cut into 3 x 3 tiles, laid edge to edge (absolutely positioned) in a viewer that clips them.
+    const view = await page.$eval('#target', async (i) => {
+      const img = i as HTMLImageElement;
+      const viewer = document.createElement('div');
+      viewer.id = 'viewer';
+      Object.assign(viewer.style, { position: 'relative', overflow: 'hidden', width: '360px', height: '420px' });
+      const k = 360 / img.naturalWidth;
+      const tw = Math.ceil(img.naturalWidth / 3), th = Math.ceil(img.naturalHeight / 3);
+      for (let row = 0; row < 3; row++)
+        for (let col = 0; col < 3; col++) {
+          const c = document.createElement('canvas');
+          c.width = tw;
+          c.height = th;
+          c.getContext('2d')!.drawImage(img, -col * tw, -row * th);
+          const tile = document.createElement('img');
+          tile.src = c.toDataURL('image/png');
+          tile.className = 'tile';
+          Object.assign(tile.style, { position: 'absolute', left: `${col * tw * k}px`, top: `${row * th * k}px`, width: `${tw * k}px`, height: `${th * k}px` });
+          viewer.appendChild(tile);
+        }
+      img.replaceWith(viewer);
+      await Promise.all([...viewer.querySelectorAll('img')].map((t) => t.decode()));
+      const r = viewer.getBoundingClientRect();
+      return { x: Math.round(r.left), y: Math.round(r.top), width: 360, height: 420 };
+    });
+    const before = await pagePixels(page, view);
+    // The tile under the face's middle: the image Chrome reports for the right-click.
+    const tile = await page.evaluate(({ x, y }) => (document.elementFromPoint(x, y) as HTMLImageElement).src, { x: view.x + 180, y: view.y + 140 });
+    await page.mouse.move(view.x + 180, view.y + 140);
+    const player = await playsFromScreen(await animateImage(b, page, tile), view);
+    const host = (await page.locator('sfumato-overlay').boundingBox())!;
+    expect([host.x, host.y, host.width, host.height].map(Math.round)).toEqual([view.x, view.y, view.width, view.height]);
+    await expectInPlace('deep-zoom tiles', page, player, view, before, { x: 40, y: 40, w: 280, h: 320 });
+    await page.screenshot({ path: join(ARTIFACTS, 'capture-tiles.png'), clip: { x: view.x - 10, y: view.y - 10, width: 380, height: 440 } });
+    await page.close();
+  });
+
+  it('a gallery of separate portraits laid edge to edge is not taken for tiles: the right-clicked one comes alive alone', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 200);
+    const names = ['mona-lisa', 'einstein-1921', 'rembrandt-self-portrait', 'vigee-le-brun-self-portrait-three-quarter'];
+    await page.$eval('#target', async (i, list) => {
+      const grid = document.createElement('div');
+      Object.assign(grid.style, { display: 'grid', gridTemplateColumns: '200px 200px', gap: '0', overflow: 'hidden', width: '400px' });
+      for (const n of list) {
+        const img = document.createElement('img');
+        img.src = `/fixtures/portraits/${n}.jpg`;
+        img.id = n;
+        Object.assign(img.style, { width: '200px', height: '240px', objectFit: 'cover', display: 'block' });
+        grid.appendChild(img);
+      }
+      i.replaceWith(grid);
+      await Promise.all([...grid.querySelectorAll('img')].map((t) => t.decode()));
+    }, names);
+    const one = (await page.locator('#einstein-1921').boundingBox())!;
+    await page.mouse.move(one.x + 100, one.y + 100);
+    const src = await page.$eval('#einstein-1921', (i) => (i as HTMLImageElement).src);
+    const out = await animateImage(b, page, src);
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    if (out.kind !== 'clip') return;
+    await expectPlaying(out.player);
+    expect((await newest()).sourceUrl).toContain('einstein-1921');
+    const host = (await page.locator('sfumato-overlay').boundingBox())!;
+    expect([host.x, host.y, host.width, host.height].map(Math.round)).toEqual([one.x, one.y, one.width, one.height].map(Math.round));
     await page.close();
   });
 });
