@@ -9,19 +9,12 @@ import { DRIVER_REQUEST_KEY, driverRef, getDriver, type DriverRequest } from '..
 import { base64Of } from '../messages/base64';
 import { captureCrop } from './capture';
 import { dropRoute, getRoute, newJobId, saveRoute } from './jobs';
+import { MENUS, MENU_ANIMATE, MENU_ANIMATE_FRAME, MENU_ANIMATE_HERE, MENU_DRIVER, MENU_INSPECT } from './menus';
 import { ensureOffscreen } from './offscreen';
 
-export const MENU_ANIMATE = 'sfumato-animate';
-export const MENU_INSPECT = 'sfumato-inspect';
-export const MENU_DRIVER = 'sfumato-driver';
-/** Anywhere else on a page: the picture under the pointer (a site may cover its images with a transparent layer). */
-export const MENU_ANIMATE_HERE = 'sfumato-animate-here';
-/** On a video: the frame it shows (an archive film paused on a face). */
-export const MENU_ANIMATE_FRAME = 'sfumato-animate-frame';
 /** Session-storage key through which the side panel's Inspect tab receives a right-clicked medium. */
 export const INSPECT_REQUEST_KEY = 'inspectRequest';
 const CONTENT_SCRIPT = '/content-scripts/content.js';
-
 
 function randomSeed() {
   return crypto.getRandomValues(new Uint32Array(1))[0]! >>> 1;
@@ -29,11 +22,7 @@ function randomSeed() {
 
 function registerMenus() {
   chrome.contextMenus.removeAll(() => {
-    chrome.contextMenus.create({ id: MENU_ANIMATE, title: 'Animate this portrait', contexts: ['image'] });
-    chrome.contextMenus.create({ id: MENU_ANIMATE_HERE, title: 'Animate the portrait here', contexts: ['page', 'link', 'frame'] });
-    chrome.contextMenus.create({ id: MENU_ANIMATE_FRAME, title: 'Animate the portrait in this frame', contexts: ['video'] });
-    chrome.contextMenus.create({ id: MENU_INSPECT, title: 'Check content credentials', contexts: ['image', 'video', 'audio'] });
-    chrome.contextMenus.create({ id: MENU_DRIVER, title: 'Use as motion for Sfumato', contexts: ['video'] });
+    for (const m of MENUS) chrome.contextMenus.create(m);
   });
 }
 

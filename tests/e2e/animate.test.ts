@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clipSize } from '@/lib/video/encode';
 import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { LABEL_SIZES } from '@/lib/watermark/label';
+import { MENUS } from '@/lib/background/menus';
 import { clickMenu, launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
 import { FIXTURES, startSite, type TestSite } from './support/server';
 import { animateFrame, animateHere, animateImage, animateTarget, expectPlaying, expectInPlace, openSingle, pagePixels } from './support/animate';
@@ -35,6 +36,19 @@ const newest = async (): Promise<StoredClip> => {
   const clips = await readStoredClips(ext);
   return clips.sort((a, c) => c.createdAt - a.createdAt)[0]!;
 };
+
+describe('the context menu', () => {
+  it('holds every Sfumato item, registered without error', async () => {
+    const ids = MENUS.map((m) => String(m.id));
+    // contextMenus.update fails for an item that does not exist (a rejected pattern would leave it out).
+    const missing = await b.worker.evaluate(async (list) => {
+      const out: string[] = [];
+      for (const id of list) await chrome.contextMenus.update(id, {}).catch(() => out.push(id));
+      return out;
+    }, ids);
+    expect(missing).toEqual([]);
+  });
+});
 
 describe('Animate this portrait', () => {
   let clip: StoredClip;
