@@ -1,7 +1,7 @@
 // How the page lays out the image Sfumato plays over: its content box in the viewport, where in
 // that box the picture lies, its rounded corners and what clipping ancestors cut off. Read from the
 // live DOM and computed styles (the content script calls these every animation frame).
-import { backgroundRect, drawRect, type DrawRect } from './fit';
+import { backgroundRect, drawRect, svgImageFit, type DrawRect } from './fit';
 import { splitLayers, type Picture } from './locate';
 import { layoutParent } from './shadow';
 
@@ -22,9 +22,12 @@ export function contentBox(pic: Picture, natural: { w: number; h: number }) {
   const top = r.top + px(cs.borderTopWidth) + pad * px(cs.paddingTop);
   const width = Math.max(0, r.right - px(cs.borderRightWidth) - pad * px(cs.paddingRight) - left);
   const height = Math.max(0, r.bottom - px(cs.borderBottomWidth) - pad * px(cs.paddingBottom) - top);
+  const svgFit = pic.kind === 'svg-image' ? svgImageFit(el.getAttribute('preserveAspectRatio')) : null;
   const draw =
     pic.kind === 'screen'
       ? pic.draw
+      : svgFit
+      ? drawRect(svgFit.fit, svgFit.position, width, height, natural.w, natural.h)
       : pic.kind !== 'background'
       ? drawRect(cs.objectFit, cs.objectPosition, width, height, natural.w, natural.h)
       : backgroundRect(splitLayers(cs.backgroundSize)[pic.layer] ?? 'auto', splitLayers(cs.backgroundPosition)[pic.layer] ?? '0% 0%', width, height, natural.w, natural.h);

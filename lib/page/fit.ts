@@ -103,6 +103,19 @@ export function backgroundRect(size: string, position: string, boxW: number, box
 }
 
 /**
+ * Where an SVG <image> draws its picture in its viewport box, for its preserveAspectRatio attribute
+ * ("xMidYMid meet" by default; "none" stretches; "slice" covers), as object-fit and object-position
+ * values for drawRect.
+ */
+export function svgImageFit(preserveAspectRatio: string | null): { fit: string; position: string } {
+  const [align = 'xMidYMid', mode = 'meet'] = (preserveAspectRatio ?? '').trim().split(/\s+/).filter((t) => t !== 'defer');
+  if (align === 'none') return { fit: 'fill', position: '50% 50%' };
+  const m = /^x(Min|Mid|Max)Y(Min|Mid|Max)$/.exec(align);
+  const at = (v: string | undefined) => (v === 'Min' ? '0%' : v === 'Max' ? '100%' : '50%');
+  return { fit: mode === 'slice' ? 'cover' : 'contain', position: m ? `${at(m[1])} ${at(m[2])}` : '50% 50%' };
+}
+
+/**
  * What the in-page player needs of the page's layout: where the picture lies in the box, whether
  * the box is round (a portrait cut to a circle), and the part of the box its ancestors leave
  * visible. Sent as text (the player's address, then a message when it changes).

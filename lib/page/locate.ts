@@ -33,9 +33,28 @@ function visibleArea(el: Element): number {
  * image is one tile of a deep-zoom viewer, the viewer (taken from the screen: see tileViewer).
  */
 export function findImage(srcUrl: string): Picture | Unreadable | null {
-  const imgs = queryAllDeep<HTMLImageElement>('img').filter((img) => matchesUrl(img, srcUrl));
+  const imgs: Array<HTMLImageElement | SVGImageElement> = queryAllDeep<HTMLImageElement>('img').filter((img) => matchesUrl(img, srcUrl));
+  // An SVG <image> (a picture inside a drawing, a slide) showing that URL.
+  imgs.push(...queryAllDeep('image').filter((el): el is SVGImageElement => el instanceof SVGImageElement && svgImageUrl(el) === srcUrl));
   imgs.sort((a, b) => visibleArea(b) - visibleArea(a));
-  return imgs[0] ? imagePicture(imgs[0]) : null;
+  const best = imgs[0];
+  return !best ? null : best instanceof SVGImageElement ? svgPicture(best) : imagePicture(best);
+}
+
+/** The absolute address an SVG <image> shows (href, or the older xlink:href), or null. */
+function svgImageUrl(el: SVGImageElement): string | null {
+  const raw = el.href.baseVal || el.getAttribute('xlink:href') || '';
+  if (!raw) return null;
+  try {
+    return new URL(raw, document.baseURI).href;
+  } catch {
+    return null;
+  }
+}
+
+function svgPicture(el: SVGImageElement): Picture | null {
+  const url = svgImageUrl(el);
+  return url && /^(https?:|data:image\/|blob:)/i.test(url) ? { kind: 'svg-image', el, url } : null;
 }
 
 /** An image as a picture: itself, or the viewer it is a tile of. */
@@ -96,6 +115,7 @@ export function findImageHere(): Picture | Unreadable | null {
   if (!target) return null;
   const el = imageUnder(target);
   if (el instanceof HTMLImageElement) return imagePicture(el);
+  if (el instanceof SVGImageElement) return svgPicture(el);
   if (!el) return backgroundUnder(target);
   const url = snapshot(el);
   return url ? { kind: 'snapshot', el, url } : { kind: 'unreadable', el };
@@ -151,6 +171,8 @@ export type Picture =
   | { kind: 'snapshot'; el: HTMLCanvasElement | HTMLVideoElement; url: string }
   /** Taken from the screen: `draw` is where the crop lies in the element's content box (fractions), as it was when taken. */
   | { kind: 'screen'; el: HTMLElement; url: string; draw: DrawRect }
+  /** An SVG <image>: drawn in its box as its preserveAspectRatio says (fit.ts svgImageFit). */
+  | { kind: 'svg-image'; el: SVGImageElement; url: string }
   /** `layer`: which of the element's background layers (comma-separated in CSS) holds it. */
   | { kind: 'background'; el: HTMLElement; url: string; layer: number };
 
@@ -163,13 +185,15 @@ export interface Unreadable {
   el: HTMLElement;
 }
 
-type Drawn = HTMLImageElement | HTMLCanvasElement | HTMLVideoElement;
+type Drawn = HTMLImageElement | HTMLCanvasElement | HTMLVideoElement | SVGImageElement;
 
 function imageUnder(target: Element): Drawn | null {
   const sizeable = (el: Element): el is Drawn => {
     const drawn =
       el instanceof HTMLImageElement
         ? el.complete && el.naturalWidth > 0
+        : el instanceof SVGImageElement
+        ? svgImageUrl(el) !== null
         : el instanceof HTMLVideoElement
           ? el.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && el.videoWidth > 0
           : el instanceof HTMLCanvasElement && el.width > 0 && el.height > 0;
@@ -257,10 +281,11 @@ export function imageTitle(img: HTMLImageElement): string {
   return pictureTitle(img, img.alt);
 }
 
-/** The same for any element showing a picture (a CSS background): its label, title, caption, the page's title. */
-export function pictureTitle(el: HTMLElement, alt = ''): string {
+/** The same for any element showing a picture (a CSS background, an SVG image): its label, title, caption, the page's title. */
+export function pictureTitle(el: Element, alt = ''): string {
   const caption = el.closest('figure')?.querySelector('figcaption')?.textContent;
-  const t = (alt || el.getAttribute('aria-label') || el.title || caption || document.title || 'Portrait').replace(/\s+/g, ' ').trim();
+  const own = el.getAttribute('aria-label') || el.getAttribute('title') || (el instanceof SVGElement ? el.querySelector('title')?.textContent : '');
+  const t = (alt || own || caption || document.title || 'Portrait').replace(/\s+/g, ' ').trim();
   return t.slice(0, 200);
 }
 

@@ -292,6 +292,33 @@ describe('in place, however the page lays the picture out', () => {
     }
     await page.close();
   });
+  it('a portrait placed in an SVG drawing (an <image>, sliced to a square at its top) animates in place, from the image menu and from a shape over it', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/vigee-le-brun-self-portrait-three-quarter.jpg', 300);
+    const src = await page.$eval('#target', (i) => {
+      const url = (i as HTMLImageElement).src;
+      const wrap = document.createElement('div');
+      wrap.innerHTML = `<svg id="slide" width="360" height="340" viewBox="0 0 360 340" style="display:block"><rect width="360" height="340" fill="#eee"/><image id="art" x="30" y="20" width="300" height="300" href="${url}" preserveAspectRatio="xMidYMin slice"/><rect id="veil" x="30" y="20" width="300" height="300" fill="transparent"/></svg>`;
+      i.replaceWith(wrap);
+      return url;
+    });
+    await page.waitForTimeout(300);
+    const a = (await page.locator('#art').boundingBox())!;
+    const box = { x: Math.round(a.x), y: Math.round(a.y), width: 300, height: 300 };
+    const before = await pagePixels(page, box);
+    for (const via of ['image menu', 'here'] as const) {
+      await page.mouse.move(box.x + 150, box.y + 110);
+      const out = via === 'here' ? await animateHere(b, page) : await animateImage(b, page, src);
+      expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+      if (out.kind !== 'clip') return;
+      await expectPlaying(out.player);
+      const host = (await page.locator('sfumato-overlay').boundingBox())!;
+      expect([host.x, host.y, host.width, host.height].map(Math.round)).toEqual([box.x, box.y, 300, 300]);
+      expect((await newest()).sourceUrl).toContain('vigee-le-brun');
+      await expectInPlace(`SVG image (${via})`, page, out.player, box, before, { x: 40, y: 30, w: 220, h: 220 });
+      await page.locator('sfumato-overlay').evaluate((h) => h.remove());
+    }
+    await page.close();
+  });
 });
 
 describe('a portrait the site covers with a transparent layer', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backgroundRect, drawRect, formatView, FULL_BOX, parseDrawRect, parseView, showsWhole } from '@/lib/page/fit';
+import { backgroundRect, drawRect, formatView, FULL_BOX, parseDrawRect, parseView, showsWhole, svgImageFit } from '@/lib/page/fit';
 import { splitLayers } from '@/lib/page/locate';
 
 describe('where an image draws its picture in its box (object-fit, object-position)', () => {
@@ -88,5 +88,21 @@ describe('a computed multi-layer CSS value, split into its layers', () => {
     expect(splitLayers('auto, cover')).toEqual(['auto', 'cover']);
     expect(splitLayers('url("x\\",y.jpg")')).toEqual(['url("x\\",y.jpg")']);
     expect(splitLayers('none')).toEqual(['none']);
+  });
+});
+
+describe('an SVG <image> in its box (preserveAspectRatio)', () => {
+  it('reads as object-fit and object-position', () => {
+    expect(svgImageFit(null)).toEqual({ fit: 'contain', position: '50% 50%' });
+    expect(svgImageFit('xMidYMid meet')).toEqual({ fit: 'contain', position: '50% 50%' });
+    expect(svgImageFit('xMinYMax slice')).toEqual({ fit: 'cover', position: '0% 100%' });
+    expect(svgImageFit('defer xMaxYMin')).toEqual({ fit: 'contain', position: '100% 0%' });
+    expect(svgImageFit('none')).toEqual({ fit: 'fill', position: '50% 50%' });
+    // What it cannot read is the default.
+    expect(svgImageFit('sideways')).toEqual({ fit: 'contain', position: '50% 50%' });
+  });
+  it('places a tall portrait sliced into a square at its top when asked', () => {
+    const { fit, position } = svgImageFit('xMidYMin slice');
+    expect(drawRect(fit, position, 300, 300, 600, 900).map((v) => v + 0)).toEqual([0, 0, 1, 1.5]);
   });
 });
