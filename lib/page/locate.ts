@@ -3,7 +3,7 @@
 // world: page values are read, never trusted to be well-formed.
 import { parseSrcset, rankSources, type ImageElementInfo } from '../source/choose';
 import type { DrawRect } from './fit';
-import { deepestHovered, elementsFromPointDeep, layoutParent, queryAllDeep } from './shadow';
+import { deepestFocused, deepestHovered, elementsFromPointDeep, layoutParent, queryAllDeep } from './shadow';
 
 function matchesUrl(img: HTMLImageElement, srcUrl: string): boolean {
   if (img.currentSrc === srcUrl || img.src === srcUrl) return true;
@@ -111,8 +111,17 @@ const MIN_SIDE = 48;
  * may hold any picture).
  */
 export function findImageHere(): Picture | Unreadable | null {
-  const target = deepestHovered();
-  if (!target) return null;
+  // A menu opened from the keyboard (the context-menu key, Shift+F10) is for the focused element,
+  // wherever the mouse rests: where nothing is under the pointer, the focus says where.
+  const hovered = deepestHovered();
+  const found = hovered ? pictureAt(hovered) : null;
+  if (found) return found;
+  const focused = deepestFocused();
+  return focused && focused !== hovered ? pictureAt(focused) : null;
+}
+
+/** The picture at `target` (an element the person pointed at or focused), or null. */
+function pictureAt(target: Element): Picture | Unreadable | null {
   const el = imageUnder(target);
   if (el instanceof HTMLImageElement) return imagePicture(el);
   if (el instanceof SVGImageElement) return svgPicture(el);

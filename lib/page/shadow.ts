@@ -42,6 +42,17 @@ export function deepestHovered(): Element | null {
   return found;
 }
 
+/** The element that has the keyboard focus, inside shadow roots too; null when nothing but the page has it. */
+export function deepestFocused(): Element | null {
+  let el: Element | null = document.activeElement;
+  for (let depth = 0; el && depth < 32; depth++) {
+    const inner = shadowOf(el)?.activeElement ?? null;
+    if (!inner) break;
+    el = inner;
+  }
+  return el && el !== document.body && el !== document.documentElement ? el : null;
+}
+
 /** Everything drawn at a viewport point, topmost first, a shadow root's content above its host. */
 export function elementsFromPointDeep(x: number, y: number, root: Document | ShadowRoot = document, depth = 0): Element[] {
   const out: Element[] = [];

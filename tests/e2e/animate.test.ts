@@ -447,6 +447,29 @@ describe('a portrait the site covers with a transparent layer', () => {
     await page.close();
   });
 
+  it('from the keyboard (the context-menu key on a focused link), the focused portrait comes alive, wherever the mouse rests', async () => {
+    const page = await openSingle(b, site.origin, '/fixtures/portraits/rembrandt-self-portrait.jpg', 320);
+    // A card's link wraps the picture, as galleries do; the person tabs to it.
+    await page.$eval('#target', (i) => {
+      const a = document.createElement('a');
+      a.id = 'card';
+      a.href = '#artwork';
+      Object.assign(a.style, { display: 'inline-block' });
+      i.replaceWith(a);
+      a.appendChild(i);
+    });
+    await page.mouse.move(1000, 600);
+    await page.focus('#card');
+    const out = await animateHere(b, page);
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    if (out.kind !== 'clip') return;
+    await expectPlaying(out.player);
+    expect((await newest()).sourceUrl).toContain('rembrandt-self-portrait');
+    const [img, host] = [(await page.locator('#target').boundingBox())!, (await page.locator('sfumato-overlay').boundingBox())!];
+    expect([host.x, host.y, host.width, host.height].map(Math.round)).toEqual([img.x, img.y, img.width, img.height].map(Math.round));
+    await page.close();
+  });
+
   it('says so, at the top of the page, when nothing is under the pointer', async () => {
     const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 200);
     // The page's empty margin, right of the picture: the middle of <body> may hold the picture, but
