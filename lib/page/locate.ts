@@ -33,9 +33,16 @@ function visibleArea(el: Element): number {
  * image is one tile of a deep-zoom viewer, the viewer (taken from the screen: see tileViewer).
  */
 export function findImage(srcUrl: string): Picture | Unreadable | null {
-  const imgs: Array<HTMLImageElement | SVGImageElement> = queryAllDeep<HTMLImageElement>('img').filter((img) => matchesUrl(img, srcUrl));
-  // An SVG <image> (a picture inside a drawing, a slide) showing that URL.
-  imgs.push(...queryAllDeep('image').filter((el): el is SVGImageElement => el instanceof SVGImageElement && svgImageUrl(el) === srcUrl));
+  // The page's own images first; the walk through every shadow root only when none shows it.
+  const showing = (deep: boolean) => {
+    const all = (selector: string) => (deep ? queryAllDeep(selector) : [...document.querySelectorAll(selector)]);
+    const found: Array<HTMLImageElement | SVGImageElement> = all('img').filter((el): el is HTMLImageElement => el instanceof HTMLImageElement && matchesUrl(el, srcUrl));
+    // An SVG <image> (a picture inside a drawing, a slide) showing that URL.
+    found.push(...all('image').filter((el): el is SVGImageElement => el instanceof SVGImageElement && svgImageUrl(el) === srcUrl));
+    return found;
+  };
+  let imgs = showing(false);
+  if (imgs.length === 0) imgs = showing(true);
   imgs.sort((a, b) => visibleArea(b) - visibleArea(a));
   const best = imgs[0];
   return !best ? null : best instanceof SVGImageElement ? svgPicture(best) : imagePicture(best);
