@@ -1,7 +1,7 @@
 // How the page lays out the image Sfumato plays over: its content box in the viewport, where in
 // that box the picture lies, its rounded corners and what clipping ancestors cut off. Read from the
 // live DOM and computed styles (the content script calls these every animation frame).
-import { backgroundRect, drawRect, svgImageFit, type DrawRect } from './fit';
+import { backgroundRect, drawRect, FULL_BOX, svgImageFit, type DrawRect } from './fit';
 import { splitLayers, type Picture } from './locate';
 import { layoutParent } from './shadow';
 
@@ -77,4 +77,20 @@ export function boxShape(pic: Picture, box: { left: number; top: number; width: 
   const vx = Math.min(1, Math.max(0, l / W)), vy = Math.min(1, Math.max(0, t / H));
   const visible: DrawRect = [vx, vy, Math.max(0.01, Math.min(1, 1 - Math.max(0, rt) / W) - vx), Math.max(0.01, Math.min(1, 1 - Math.max(0, bt) / H) - vy)];
   return { borderRadius, clipPath, round, visible };
+}
+
+/**
+ * The part of an element's content box that shows on screen, cut by the viewport and by clipping
+ * ancestors: where it lies in the viewport (CSS px) and in the content box (fractions); null when
+ * none of it shows. What can be taken of it from the screen.
+ */
+export function visiblePart(el: HTMLElement): { rect: { x: number; y: number; w: number; h: number }; draw: DrawRect } | null {
+  const whole: Picture = { kind: 'screen', el, url: '', draw: FULL_BOX };
+  const b = contentBox(whole, { w: 1, h: 1 });
+  if (!(b.width > 0 && b.height > 0)) return null;
+  const [vx, vy, vw, vh] = boxShape(whole, b).visible;
+  const x0 = Math.max(0, b.left + vx * b.width), y0 = Math.max(0, b.top + vy * b.height);
+  const x1 = Math.min(innerWidth, b.left + (vx + vw) * b.width), y1 = Math.min(innerHeight, b.top + (vy + vh) * b.height);
+  if (!(x1 > x0 && y1 > y0)) return null;
+  return { rect: { x: x0, y: y0, w: x1 - x0, h: y1 - y0 }, draw: [(x0 - b.left) / b.width, (y0 - b.top) / b.height, (x1 - x0) / b.width, (y1 - y0) / b.height] };
 }

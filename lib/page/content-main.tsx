@@ -3,8 +3,8 @@
 import { render } from 'preact';
 import { Overlay, OVERLAY_CSS, type OverlayState } from '@/components/Overlay';
 import { parseMessage } from '../messages/protocol';
-import { boxShape, contentBox } from './box';
-import { FULL_BOX, formatView, type DrawRect } from './fit';
+import { boxShape, contentBox, visiblePart } from './box';
+import { formatView, type DrawRect } from './fit';
 import { bestSources, findImage, findImageHere, imageTitle, pictureTitle, snapshotSize, type Picture, type Unreadable } from './locate';
 
 interface Session {
@@ -129,12 +129,8 @@ const pending = new Map<string, { el: HTMLElement; draw: DrawRect; done: () => v
  */
 async function awaitCapture(jobId: string, pic: Unreadable) {
   const el = pic.el;
-  const whole: Picture = { kind: 'screen', el, url: '', draw: FULL_BOX };
-  const b = contentBox(whole, { w: 1, h: 1 });
-  const [vx, vy, vw, vh] = boxShape(whole, b).visible;
-  const x0 = Math.max(0, b.left + vx * b.width), y0 = Math.max(0, b.top + vy * b.height);
-  const x1 = Math.min(innerWidth, b.left + (vx + vw) * b.width), y1 = Math.min(innerHeight, b.top + (vy + vh) * b.height);
-  if (!(x1 - x0 >= MIN_CAPTURE && y1 - y0 >= MIN_CAPTURE && b.width > 0 && b.height > 0)) return { ok: false };
+  const part = visiblePart(el);
+  if (!part || part.rect.w < MIN_CAPTURE || part.rect.h < MIN_CAPTURE) return { ok: false };
   // Not Sfumato's own overlay in the shot: a clip already playing over this picture goes first.
   for (const s of sessions.values()) if (s.pic.el === el) close(s.jobId);
   const controls = el instanceof HTMLVideoElement && el.controls;
@@ -147,11 +143,11 @@ async function awaitCapture(jobId: string, pic: Unreadable) {
   };
   // Should the background never come back (the tab cannot be captured), the page gets its controls again.
   timer = window.setTimeout(done, 5000);
-  pending.set(jobId, { el, draw: [(x0 - b.left) / b.width, (y0 - b.top) / b.height, (x1 - x0) / b.width, (y1 - y0) / b.height], done });
+  pending.set(jobId, { el, draw: part.draw, done });
   // Let the page paint without the controls before the shot.
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   const viewport = { viewW: innerWidth, viewH: innerHeight, clientW: document.documentElement.clientWidth || innerWidth, dpr: devicePixelRatio || 1 };
-  return { ok: true, capture: { x: x0, y: y0, w: x1 - x0, h: y1 - y0, ...viewport } };
+  return { ok: true, capture: { ...part.rect, ...viewport } };
 }
 
 /** Smallest visible part of a picture worth taking from the screen (CSS px each way). */
