@@ -38,13 +38,8 @@ const MAX_DATA_URL = 3_900_000;
  * browser page) or the crop is empty.
  */
 export async function captureCrop(windowId: number, rect: CaptureRect): Promise<string | null> {
-  let shot: string;
-  try {
-    // PNG: the crop is compressed once, below, not twice.
-    shot = await chrome.tabs.captureVisibleTab(windowId, { format: 'png' });
-  } catch {
-    return null;
-  }
+  const shot = await shoot(windowId);
+  if (!shot) return null;
   const bitmap = await createImageBitmap(await (await fetch(shot)).blob());
   try {
     const k = shotScale(bitmap.width, rect);
@@ -64,4 +59,21 @@ export async function captureCrop(windowId: number, rect: CaptureRect): Promise<
   } finally {
     bitmap.close();
   }
+}
+
+/**
+ * The visible tab as a PNG data URL (PNG: the crop is compressed once, not twice); null when it
+ * cannot be captured. Chrome allows two shots a second: a second picture right-clicked at once
+ * waits for its turn rather than fail.
+ */
+async function shoot(windowId: number): Promise<string | null> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await chrome.tabs.captureVisibleTab(windowId, { format: 'png' });
+    } catch (e) {
+      if (!/MAX_CAPTURE_VISIBLE_TAB_CALLS_PER_SECOND/.test(String(e))) return null;
+      await new Promise((r) => setTimeout(r, 600));
+    }
+  }
+  return null;
 }
