@@ -220,6 +220,9 @@ export function startContent() {
           sendResponse({ ok: false });
           return;
         }
+        // A video's frame comes alive over the video: the film stops there (its sound too) rather
+        // than play on unseen under the clip.
+        if (pic.el instanceof HTMLVideoElement && !pic.el.paused) pic.el.pause();
         const located = pic.kind === 'unreadable' ? awaitCapture(m.jobId, pic) : locate(m.jobId, pic, m.srcUrl);
         void located.then(sendResponse, () => sendResponse({ ok: false }));
         return true;

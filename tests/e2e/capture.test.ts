@@ -112,8 +112,16 @@ describe('a picture the page forbids reading is taken from the screen', () => {
     const before = await pagePixels(page, box);
     await page.$eval('#film', (v) => ((v as HTMLVideoElement).controls = true));
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+    // The film plays (looping) when the person picks its frame.
+    await page.$eval('#film', async (v) => {
+      const film = v as HTMLVideoElement;
+      film.loop = true;
+      await film.play();
+    });
     // Taken from the screen, at the size the page shows it (this browser draws 1 device px a CSS px).
     const player = await playsFromScreen(await animateFrame(b, page, src), box);
+    // The film stopped at the frame that came alive, rather than play on under the clip.
+    expect(await page.$eval('#film', (v) => (v as HTMLVideoElement).paused)).toBe(true);
     // The page gets its video's controls back.
     expect(await page.$eval('#film', (v) => (v as HTMLVideoElement).controls)).toBe(true);
     const host = (await page.locator('sfumato-overlay').boundingBox())!;
