@@ -1,7 +1,7 @@
 // The background service worker: context menus, permissions at the moment of use, on-demand
 // injection of the content script, and routing of job messages between the rooms.
 import { ERROR_SENTENCES, type ErrorCode } from '../messages/errors';
-import { exportResult, fetchDriverResult, locateResult, msg, parseMessage, type LocateResult, type Message } from '../messages/protocol';
+import { exportResult, fetchDriverResult, locateResult, msg, parseMessage, recordResult, type LocateResult, type Message, type RecordResult } from '../messages/protocol';
 import type { MotionSettings } from '../motion/catalog';
 import { getClip } from '../store/clips';
 import { getMotionDefaults } from '../store/motion-defaults';
@@ -105,25 +105,46 @@ async function startAnimateFromMenu(info: chrome.contextMenus.OnClickData, tab: 
 async function useVideoAsDriver(info: chrome.contextMenus.OnClickData, tab: chrome.tabs.Tab | undefined, permission: Promise<boolean>) {
   const tell = (r: Omit<DriverRequest, 'at'>) => chrome.storage.session.set({ [DRIVER_REQUEST_KEY]: { ...r, at: Date.now() } satisfies DriverRequest });
   const srcUrl = info.srcUrl ?? '';
-  if (!/^(https?|data):/i.test(srcUrl)) {
-    await tell({ error: ERROR_SENTENCES['driver-not-fetchable'] });
-    return;
-  }
-  await permission;
+  const pageUrl = info.pageUrl ?? tab?.url ?? '';
   try {
-    await ensureOffscreen();
-    const raw = await chrome.runtime.sendMessage(
-      msg({
-        to: 'offscreen',
-        type: 'fetch-driver',
-        source: { url: srcUrl, pageUrl: info.pageUrl ?? tab?.url ?? '', title: (tab?.title || 'Video').slice(0, 500) },
-        hostPermission: await hasHostPermission(srcUrl),
-      }),
-    );
-    const r = fetchDriverResult(raw, 'fetch-driver');
+    let raw: unknown;
+    if (!/^(https?|data):/i.test(srcUrl)) {
+      // Streamed by the page (blob:, MediaSource): recorded where it plays, then stored.
+      const recorded = tab?.id !== undefined ? await recordInPage(tab.id, info.frameId ?? 0, srcUrl) : null;
+      if (!recorded?.ok || !recorded.base64) {
+        await tell({ error: ERROR_SENTENCES['driver-not-fetchable'] });
+        return;
+      }
+      await ensureOffscreen();
+      const title = `${(tab?.title || 'Video from a page').slice(0, 470)} (recorded)`;
+      raw = await chrome.runtime.sendMessage(msg({ to: 'offscreen', type: 'store-driver', base64: recorded.base64, mime: recorded.mime ?? 'video/webm', title, pageUrl }));
+    } else {
+      await permission;
+      await ensureOffscreen();
+      raw = await chrome.runtime.sendMessage(
+        msg({
+          to: 'offscreen',
+          type: 'fetch-driver',
+          source: { url: srcUrl, pageUrl, title: (tab?.title || 'Video').slice(0, 500) },
+          hostPermission: await hasHostPermission(srcUrl),
+        }),
+      );
+    }
+    const r = fetchDriverResult(raw, 'driver');
     await tell(r.ok && r.driverId ? { driverId: r.driverId } : { error: r.message ?? ERROR_SENTENCES['driver-unreadable'] });
   } catch (e) {
     await tell({ error: `${ERROR_SENTENCES.internal} (${e instanceof Error ? e.message : String(e)})` });
+  }
+}
+
+/** Have the content script record the page video at `srcUrl` (lib/page/record.ts); null when it cannot. */
+async function recordInPage(tabId: number, frameId: number, srcUrl: string): Promise<RecordResult | null> {
+  try {
+    await chrome.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [CONTENT_SCRIPT] });
+    const raw = await chrome.tabs.sendMessage(tabId, msg({ to: 'content', type: 'driver-record', srcUrl: /^blob:/i.test(srcUrl) ? srcUrl : undefined }), { frameId });
+    return recordResult(raw, 'record');
+  } catch {
+    return null;
   }
 }
 

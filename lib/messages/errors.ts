@@ -17,7 +17,7 @@ export const ERROR_SENTENCES = {
   'picture-unreadable': 'This picture cannot be read here: the site does not allow it, and Sfumato could not take it from the screen either. Open the image on its own page, or save it, and animate it from there.',
   'driver-no-face': 'No face was found in the driving video. Choose a video where one face looks towards the camera.',
   'driver-unreadable': 'The driving video could not be read: it is damaged, or not a video Sfumato can decode (MP4, WebM or MOV).',
-  'driver-not-fetchable': 'This video cannot be used as motion: the page streams it (blob: or MediaSource), so it cannot be downloaded. Save the video and choose it as a file in the Studio instead.',
+  'driver-not-fetchable': 'This video cannot be used as motion: the site lets it be neither downloaded nor recorded. Save the video and choose it as a file in the Studio instead.',
   'driver-missing': 'The driving video is no longer stored. Choose it again in the Studio.',
   'camera-denied': 'Sfumato could not use your camera: permission was refused or no camera is available. Allow the camera for Sfumato and try again.',
   'export-failed': 'The export could not be made. The clip itself is safe in the gallery; please try again.',

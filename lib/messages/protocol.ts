@@ -20,6 +20,8 @@ export const STAGE_LABELS: Record<Stage, string> = {
 };
 
 const box = obj({ x: num(), y: num(), w: num(0), h: num(0) });
+/** A recording of a page video is at most 20 s: a generous bound on its bytes as base64. */
+const MAX_RECORDING_BASE64 = 64_000_000;
 const stage = lit(...STAGES);
 const errorCode = lit(...ERROR_CODES) as Check<ErrorCode>;
 const id = str(64);
@@ -59,6 +61,8 @@ const shapes = {
   'make-export': obj({ to: lit('offscreen'), type: lit('make-export'), clipId: id, format: exportFormat }),
   /** Download a video a person right-clicked ("Use as motion for Sfumato") and store it as a driver. */
   'fetch-driver': obj({ to: lit('offscreen'), type: lit('fetch-driver'), source: sourceRef, hostPermission: bool }),
+  /** Store a page video recorded in the page (recordResult) as a driver; answered like fetch-driver. */
+  'store-driver': obj({ to: lit('offscreen'), type: lit('store-driver'), base64: str(MAX_RECORDING_BASE64), mime: str(100), title: str(500), pageUrl: str(8192) }),
   // offscreen -> background
   'job-progress': obj({ to: lit('background'), type: lit('job-progress'), jobId: id, stage, fraction: num(0, 1) }),
   'job-done': obj({
@@ -79,6 +83,11 @@ const shapes = {
    * is as the screen shows it, a JPEG data URL cropped from the visible tab.
    */
   'overlay-captured': obj({ to: lit('content'), type: lit('overlay-captured'), jobId: id, url: jpegDataUrl }),
+  /**
+   * "Use as motion for Sfumato" on a video the page streams (blob:, MediaSource), which cannot be
+   * downloaded: record what it plays, in the page (answered with recordResult).
+   */
+  'driver-record': obj({ to: lit('content'), type: lit('driver-record'), srcUrl: opt(url) }),
   'overlay-progress': obj({ to: lit('content'), type: lit('overlay-progress'), jobId: id, stage, fraction: num(0, 1) }),
   'overlay-ready': obj({
     to: lit('content'),
@@ -132,6 +141,10 @@ export const locateResult = obj({
   capture: opt(obj({ x: num(0), y: num(0), w: num(1), h: num(1), viewW: num(1), viewH: num(1), clientW: num(1), dpr: num(0.05, 16) })),
 });
 export type LocateResult = ReturnType<typeof locateResult>;
+
+/** What the content script answers to driver-record: the recording (WebM) or why there is none. */
+export const recordResult = obj({ ok: bool, base64: opt(str(MAX_RECORDING_BASE64)), mime: opt(str(100)) });
+export type RecordResult = ReturnType<typeof recordResult>;
 
 /** The offscreen document's answer to fetch-driver. */
 export const fetchDriverResult = obj({ ok: bool, driverId: opt(id), code: opt(errorCode), message: opt(str(2000)) });

@@ -2,8 +2,10 @@
 // root, keeps it exactly on top of the image, and plays the finished clip in place.
 import { render } from 'preact';
 import { Overlay, OVERLAY_CSS, type OverlayState } from '@/components/Overlay';
+import { base64Of } from '../messages/base64';
 import { parseMessage } from '../messages/protocol';
 import { boxShape, contentBox, visiblePart } from './box';
+import { findVideo, recordVideo, RECORD_MIN_S } from './record';
 import { formatView, type DrawRect } from './fit';
 import { bestSources, findImage, findImageHere, imageTitle, pictureTitle, snapshotSize, type Picture, type Unreadable } from './locate';
 
@@ -118,6 +120,42 @@ function toast(message: string) {
   setTimeout(remove, 12_000);
 }
 
+/**
+ * Record a streamed page video's movement for the Studio (lib/page/record.ts), with a note at the
+ * top of the page saying so, the seconds left, and a Stop button; answered as a recordResult.
+ */
+async function recordDriver(srcUrl: string | undefined) {
+  const video = findVideo(srcUrl);
+  if (!video) return { ok: false };
+  document.querySelector('sfumato-toast')?.remove();
+  const { host, mount } = shadowHost('sfumato-toast', { zIndex: '2147483647', top: '16px', left: '50%', transform: 'translateX(-50%)', width: 'min(360px, 92vw)' });
+  host.setAttribute('data-recording', '');
+  let recording: ReturnType<typeof recordVideo>;
+  const show = (secondsLeft: number) =>
+    render(
+      <div class="card toast" role="status" aria-live="polite">
+        <div class="brand">Sfumato</div>
+        <div class="stage">Recording this video's movement for the Studio: {secondsLeft} s left.</div>
+        <button class="close" type="button" onClick={() => recording.stop()}>
+          Stop
+        </button>
+      </div>,
+      mount,
+    );
+  try {
+    recording = recordVideo(video, show);
+    const { blob, seconds } = await recording.done;
+    if (blob.size === 0 || seconds < RECORD_MIN_S - 0.5) return { ok: false };
+    return { ok: true, base64: await base64Of(blob), mime: blob.type || 'video/webm' };
+  } catch {
+    // The browser refuses to record a video another site did not allow to be read.
+    return { ok: false };
+  } finally {
+    render(null, mount);
+    host.remove();
+  }
+}
+
 /** Pictures waiting to be taken from the screen, by job (awaitCapture). */
 const pending = new Map<string, { el: HTMLElement; draw: DrawRect; done: () => void }>();
 
@@ -227,6 +265,9 @@ export function startContent() {
         void located.then(sendResponse, () => sendResponse({ ok: false }));
         return true;
       }
+      case 'driver-record':
+        void recordDriver(m.srcUrl).then(sendResponse, () => sendResponse({ ok: false }));
+        return true;
       case 'overlay-captured': {
         const p = pending.get(m.jobId);
         if (!p) {

@@ -1,6 +1,8 @@
 // "Use as motion for Sfumato" on a page video: the offscreen document downloads the video with the
 // extension's own permissions (asked for at the moment of use, like images), checks that it is a
-// video it can decode, and stores it as a driver. Only the URL travels in messages, never bytes.
+// video it can decode, and stores it as a driver; only the URL travels in messages. A video the page
+// streams (blob:, MediaSource) cannot be downloaded: the content script records what it plays
+// (lib/page/record.ts), and those bytes come here to be checked and stored alike.
 import { probeDriver } from '../face/track';
 import { SfumatoError, toSfumatoError } from '../messages/errors';
 import type { FetchDriverResult, Message } from '../messages/protocol';
@@ -15,6 +17,23 @@ export function driverTitleFromUrl(url: string, fallback: string): string {
     /* not a URL */
   }
   return (fallback || 'Video from a page').slice(0, 200);
+}
+
+/** Store a recording of a page video (store-driver) as a driver, once it is known to decode. */
+export async function storeRecordedDriver(m: Message<'store-driver'>): Promise<FetchDriverResult> {
+  try {
+    const bytes = Uint8Array.from(atob(m.base64), (c) => c.charCodeAt(0));
+    const type = /^video\/[\w.+-]+$/.test(m.mime) ? m.mime : 'video/webm';
+    const blob = new Blob([bytes], { type });
+    await probeDriver(blob);
+    const id = newDriverId();
+    await putDriver({ id, createdAt: Date.now(), title: m.title.slice(0, 200), kind: 'page', type, video: blob, pageUrl: m.pageUrl });
+    return { ok: true, driverId: id };
+  } catch (e) {
+    const err = toSfumatoError(e);
+    console.error('Sfumato: recorded page video not usable as motion', e);
+    return { ok: false, code: err.code, message: err.message.slice(0, 2000) };
+  }
 }
 
 export async function fetchPageDriver(m: Message<'fetch-driver'>): Promise<FetchDriverResult> {

@@ -2,7 +2,7 @@
 // progress to the background, which relays it to the page overlay and the side panel.
 import { createFaceFinder, type FaceFinder } from '../face';
 import { createFaceTracker, type FaceTracker } from '../face/track';
-import { fetchPageDriver } from './fetch-driver';
+import { fetchPageDriver, storeRecordedDriver } from './fetch-driver';
 import { base64Of } from '../messages/base64';
 import { SfumatoError, toSfumatoError } from '../messages/errors';
 import { isStorageFull } from '../store/db';
@@ -114,6 +114,10 @@ export function startOffscreenWorker() {
     }
     if (m.type === 'fetch-driver') {
       void fetchPageDriver(m).then(sendResponse);
+      return true;
+    }
+    if (m.type === 'store-driver') {
+      void storeRecordedDriver(m).then(sendResponse);
       return true;
     }
     if (m.type === 'animate') {

@@ -425,7 +425,7 @@ describe('Drive a portrait with a real face', () => {
     writeFileSync(join(ARTIFACTS, 'drive-roundtrip.json'), JSON.stringify(results, null, 1));
   });
 
-  it('"Use as motion for Sfumato" on a page video: a downloadable one becomes the driver, a streamed one gets a sentence', async () => {
+  it('"Use as motion for Sfumato" on a page video: a downloadable one becomes the driver; a blob: address no video plays gets a sentence', async () => {
     const page = await b.context.newPage();
     await page.goto(`${site.origin}/single?src=${encodeURIComponent('/fixtures/portraits/lincoln-1863.jpg')}`);
     const src = `${site.origin}/fixtures/c2pa/valid-video1.mp4`;
@@ -434,11 +434,62 @@ describe('Drive a portrait with a real face', () => {
     await panel.waitForSelector('[data-testid="driver-chosen"]', { timeout: 30_000 });
     expect(await panel.locator('[data-testid="driver-chosen"]').innerText()).toMatch(/valid-video1\.mp4[\s\S]*Video from a page/);
     await panel.close();
-    // A MediaSource / blob: stream cannot be downloaded.
+    // A blob: address that no video on the page plays (gone, or never there): a sentence.
+    await page.mouse.move(5, 5);
     await clickMenu(b, page, 'sfumato-driver', `blob:${site.origin}/0b8a1c52-1111-4222-8333-944455556666`, 'video');
     const panel2 = await openStudio(portraitClipId);
     await expect.poll(() => panel2.locator('[data-testid="driver-error"]').textContent().catch(() => ''), { timeout: 15_000 }).toBe(ERROR_SENTENCES['driver-not-fetchable']);
     await panel2.close();
+    await page.close();
+  });
+
+  it('"Use as motion for Sfumato" on a video the page streams (blob:): what it plays is recorded in the page and becomes the driver', async () => {
+    // A 3 s film of Einstein's portrait slowly zooming (VP9), played from a blob: address as
+    // streaming sites do: there is no file to download.
+    const film = join(TMP, 'streamed.webm');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', join(FIXTURES, 'portraits/einstein-1921.jpg'), '-t', '3', '-r', '30',
+      '-vf', "scale=480:-2,zoompan=z='1+0.003*on':d=1:s=480x628", '-c:v', 'libvpx-vp9', '-b:v', '1M', '-pix_fmt', 'yuv420p', film]);
+    const page = await b.context.newPage();
+    await page.goto(`${site.origin}/single?src=${encodeURIComponent('/fixtures/portraits/lincoln-1863.jpg')}`);
+    const src = await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+      const v = document.createElement('video');
+      v.id = 'streamed';
+      v.muted = true;
+      v.src = URL.createObjectURL(new Blob([bytes], { type: 'video/webm' }));
+      Object.assign(v.style, { width: '320px', display: 'block' });
+      document.getElementById('target')!.replaceWith(v);
+      await new Promise((r) => v.addEventListener('loadeddata', r, { once: true }));
+      return v.src;
+    }, readFileSync(film).toString('base64'));
+    const r = (await page.locator('#streamed').boundingBox())!;
+    await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
+    const t0 = Date.now();
+    await clickMenu(b, page, 'sfumato-driver', src, 'video');
+    // The page says it is recording, with the seconds left and a way to stop.
+    await page.waitForSelector('sfumato-toast[data-recording]', { state: 'attached', timeout: 10_000 });
+    // The seconds left are the film's (3 s), not the 20 s a recording may last.
+    expect(await page.locator('sfumato-toast .stage').innerText()).toMatch(/^Recording this video's movement for the Studio: [1-3] s left\.$/);
+    await page.screenshot({ path: join(ARTIFACTS, 'drive-recording-page-video.png') });
+    // It plays to its end (3 s), then the note goes and the driver is there.
+    await page.waitForSelector('sfumato-toast[data-recording]', { state: 'detached', timeout: 30_000 });
+    const panel = await openStudio(portraitClipId);
+    await panel.waitForSelector('[data-testid="driver-chosen"]', { timeout: 30_000 });
+    expect(await panel.locator('[data-testid="driver-chosen"]').innerText()).toMatch(/\(recorded\)[\s\S]*Video from a page/);
+    console.log('recorded a streamed page video in', ((Date.now() - t0) / 1000).toFixed(1), 's');
+    // The video is left as it was (paused).
+    expect(await page.$eval('#streamed', (v) => (v as HTMLVideoElement).paused)).toBe(true);
+    // The recording drives the portrait: a clip about as long as what was recorded.
+    const since = Date.now();
+    await panel.click('[data-testid="motion-regenerate"]');
+    const made = await nextClip(panel, since);
+    expect('id' in made, 'error' in made ? made.error : '').toBe(true);
+    const clip = await clipById((made as { id: string }).id);
+    expect(clip.motion.driver).toMatchObject({ kind: 'page' });
+    expect(clip.motion.driver?.title).toMatch(/\(recorded\)$/);
+    expect(clip.durationS).toBeGreaterThan(2.2);
+    expect(clip.durationS).toBeLessThan(4);
+    await panel.close();
     await page.close();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipPayload, locateResult, msg, parseMessage } from '@/lib/messages/protocol';
+import { clipPayload, locateResult, msg, parseMessage, recordResult } from '@/lib/messages/protocol';
 import { ERROR_SENTENCES, toSfumatoError, SfumatoError } from '@/lib/messages/errors';
 import { InvalidMessage } from '@/lib/messages/validate';
 
@@ -47,6 +47,16 @@ describe('message protocol', () => {
     expect(locateResult({ ok: true, capture }, 'r').capture).toEqual(capture);
     expect(() => locateResult({ ok: true, capture: { ...capture, w: 0 } }, 'r')).toThrow(/capture\.w/);
     expect(() => locateResult({ ok: true, capture: { ...capture, x: -5 } }, 'r')).toThrow(/capture\.x/);
+  });
+  it('carries a page video recorded in the page to the offscreen document, and only that', () => {
+    expect(recordResult({ ok: true, base64: 'GkXfow==', mime: 'video/webm' }, 'r')).toMatchObject({ ok: true, mime: 'video/webm' });
+    expect(recordResult({ ok: false }, 'r')).toEqual({ ok: false });
+    expect(() => recordResult({ ok: true, base64: 42 }, 'r')).toThrow(/base64/);
+    const store = { to: 'offscreen', type: 'store-driver', base64: 'GkXfow==', mime: 'video/webm', title: 'Interview (recorded)', pageUrl: 'https://news.example/' } as const;
+    expect(parseMessage(store, 'offscreen')).toEqual(store);
+    expect(() => parseMessage({ ...store, base64: undefined }, 'offscreen')).toThrow(/base64/);
+    expect(parseMessage({ to: 'content', type: 'driver-record', srcUrl: 'blob:https://news.example/1f2e' }, 'content')).toMatchObject({ type: 'driver-record' });
+    expect(() => parseMessage({ to: 'content', type: 'driver-record', srcUrl: 'javascript:alert(1)' }, 'content')).toThrow(/srcUrl/);
   });
   it('builds errors with their sentence', () => {
     expect(new SfumatoError('no-face').message).toBe(ERROR_SENTENCES['no-face']);
