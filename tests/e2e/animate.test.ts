@@ -11,7 +11,7 @@ import { LABEL_SIZES } from '@/lib/watermark/label';
 import { MENUS } from '@/lib/background/menus';
 import { clickMenu, launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
 import { FIXTURES, startSite, type TestSite } from './support/server';
-import { animateFrame, animateHere, animateImage, animateTarget, expectPlaying, expectInPlace, openSingle, pagePixels } from './support/animate';
+import { animateFrame, animateHere, animateTarget, expectInPlace, expectPlaying, fromBothMenus, openSingle, pagePixels } from './support/animate';
 import { looksLikeLabel, probeLabel } from './support/label';
 import { decodeFrames, landmarkBox, LEFT_EYE, meanAbsDiff, probeMp4, readStoredClips, RIGHT_EYE, type StoredClip } from './support/clips';
 
@@ -277,19 +277,13 @@ describe('in place, however the page lays the picture out', () => {
     const g = (await page.locator('#gallery').boundingBox())!;
     const box = { x: Math.round(g.x), y: Math.round(g.y), width: 300, height: 300 };
     const before = await pagePixels(page, box);
-    for (const via of ['image menu', 'here'] as const) {
-      await page.mouse.move(box.x + 150, box.y + 120);
-      const out = via === 'here' ? await animateHere(b, page) : await animateImage(b, page, src);
-      expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
-      if (out.kind !== 'clip') return;
-      await expectPlaying(out.player);
+    await fromBothMenus(b, page, src, { x: box.x + 150, y: box.y + 120 }, async (via, player) => {
       // The overlay lies over the image (300 px wide, 20 px above the frame) and the frame clips it.
       const host = (await page.locator('sfumato-overlay').boundingBox())!;
       expect([Math.round(host.x), Math.round(host.y), Math.round(host.width)]).toEqual([box.x, box.y - 20, 300]);
       expect(await page.$eval('sfumato-overlay', (h) => (h as HTMLElement).style.clipPath)).toMatch(/^inset\(20px 0px/);
-      await expectInPlace(`web component (${via})`, page, out.player, box, before, { x: 40, y: 30, w: 220, h: 220 });
-      await page.locator('sfumato-overlay').evaluate((h) => h.remove());
-    }
+      await expectInPlace(`web component (${via})`, page, player, box, before, { x: 40, y: 30, w: 220, h: 220 });
+    });
     await page.close();
   });
   it('a portrait placed in an SVG drawing (an <image>, sliced to a square at its top) animates in place, from the image menu and from a shape over it', async () => {
@@ -305,18 +299,12 @@ describe('in place, however the page lays the picture out', () => {
     const a = (await page.locator('#art').boundingBox())!;
     const box = { x: Math.round(a.x), y: Math.round(a.y), width: 300, height: 300 };
     const before = await pagePixels(page, box);
-    for (const via of ['image menu', 'here'] as const) {
-      await page.mouse.move(box.x + 150, box.y + 110);
-      const out = via === 'here' ? await animateHere(b, page) : await animateImage(b, page, src);
-      expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
-      if (out.kind !== 'clip') return;
-      await expectPlaying(out.player);
+    await fromBothMenus(b, page, src, { x: box.x + 150, y: box.y + 110 }, async (via, player) => {
       const host = (await page.locator('sfumato-overlay').boundingBox())!;
       expect([host.x, host.y, host.width, host.height].map(Math.round)).toEqual([box.x, box.y, 300, 300]);
       expect((await newest()).sourceUrl).toContain('vigee-le-brun');
-      await expectInPlace(`SVG image (${via})`, page, out.player, box, before, { x: 40, y: 30, w: 220, h: 220 });
-      await page.locator('sfumato-overlay').evaluate((h) => h.remove());
-    }
+      await expectInPlace(`SVG image (${via})`, page, player, box, before, { x: 40, y: 30, w: 220, h: 220 });
+    });
     await page.close();
   });
 });

@@ -29,6 +29,22 @@ export async function animateImage(b: ExtensionBrowser, page: Page, src: string,
 }
 
 /**
+ * Animate the picture at `point` from the image menu (Chrome reports `src`), then from "Animate the
+ * portrait here" with the pointer there; `check` looks at each clip playing, which is then removed.
+ */
+export async function fromBothMenus(b: ExtensionBrowser, page: Page, src: string, point: { x: number; y: number }, check: (via: 'image menu' | 'here', player: Frame) => Promise<void>) {
+  for (const via of ['image menu', 'here'] as const) {
+    await page.mouse.move(point.x, point.y);
+    const out = via === 'here' ? await animateHere(b, page) : await animateImage(b, page, src);
+    expect(out.kind, out.kind === 'error' ? out.message : '').toBe('clip');
+    if (out.kind !== 'clip') return;
+    await expectPlaying(out.player);
+    await check(via, out.player);
+    await page.locator('sfumato-overlay').evaluate((h) => h.remove());
+  }
+}
+
+/**
  * "Animate the portrait here" (right-click on something that is not an image): Chrome reports no
  * image URL; the pointer must already be where the person right-clicked (page.mouse.move).
  */
