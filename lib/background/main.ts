@@ -106,18 +106,23 @@ async function useVideoAsDriver(info: chrome.contextMenus.OnClickData, tab: chro
   const tell = (r: Omit<DriverRequest, 'at'>) => chrome.storage.session.set({ [DRIVER_REQUEST_KEY]: { ...r, at: Date.now() } satisfies DriverRequest });
   const srcUrl = info.srcUrl ?? '';
   const pageUrl = info.pageUrl ?? tab?.url ?? '';
+  // What the page plays, recorded where it plays, then stored; null when it cannot be recorded.
+  const recordAndStore = async (): Promise<unknown> => {
+    const recorded = tab?.id !== undefined ? await recordInPage(tab.id, info.frameId ?? 0, srcUrl) : null;
+    if (!recorded?.ok || !recorded.base64) return null;
+    await ensureOffscreen();
+    const title = `${(tab?.title || 'Video from a page').slice(0, 470)} (recorded)`;
+    return chrome.runtime.sendMessage(msg({ to: 'offscreen', type: 'store-driver', base64: recorded.base64, mime: recorded.mime ?? 'video/webm', title, pageUrl }));
+  };
   try {
     let raw: unknown;
     if (!/^(https?|data):/i.test(srcUrl)) {
-      // Streamed by the page (blob:, MediaSource): recorded where it plays, then stored.
-      const recorded = tab?.id !== undefined ? await recordInPage(tab.id, info.frameId ?? 0, srcUrl) : null;
-      if (!recorded?.ok || !recorded.base64) {
+      // Streamed by the page (blob:, MediaSource): nothing to download.
+      raw = await recordAndStore();
+      if (!raw) {
         await tell({ error: ERROR_SENTENCES['driver-not-fetchable'] });
         return;
       }
-      await ensureOffscreen();
-      const title = `${(tab?.title || 'Video from a page').slice(0, 470)} (recorded)`;
-      raw = await chrome.runtime.sendMessage(msg({ to: 'offscreen', type: 'store-driver', base64: recorded.base64, mime: recorded.mime ?? 'video/webm', title, pageUrl }));
     } else {
       await permission;
       await ensureOffscreen();
@@ -129,6 +134,10 @@ async function useVideoAsDriver(info: chrome.contextMenus.OnClickData, tab: chro
           hostPermission: await hasHostPermission(srcUrl),
         }),
       );
+      // A site that serves its video only to its own player (hotlink protection, a session cookie)
+      // refuses the download: what the player plays is recorded instead.
+      const fetched = fetchDriverResult(raw, 'driver');
+      if (!fetched.ok && fetched.code === 'blocked') raw = (await recordAndStore()) ?? raw;
     }
     const r = fetchDriverResult(raw, 'driver');
     await tell(r.ok && r.driverId ? { driverId: r.driverId } : { error: r.message ?? ERROR_SENTENCES['driver-unreadable'] });
@@ -141,7 +150,7 @@ async function useVideoAsDriver(info: chrome.contextMenus.OnClickData, tab: chro
 async function recordInPage(tabId: number, frameId: number, srcUrl: string): Promise<RecordResult | null> {
   try {
     await chrome.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [CONTENT_SCRIPT] });
-    const raw = await chrome.tabs.sendMessage(tabId, msg({ to: 'content', type: 'driver-record', srcUrl: /^blob:/i.test(srcUrl) ? srcUrl : undefined }), { frameId });
+    const raw = await chrome.tabs.sendMessage(tabId, msg({ to: 'content', type: 'driver-record', srcUrl: /^(https?|blob):/i.test(srcUrl) ? srcUrl : undefined }), { frameId });
     return recordResult(raw, 'record');
   } catch {
     return null;

@@ -10,6 +10,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { TRAINED_ALGORITHMIC_MEDIA } from '@/lib/provenance/manifest';
+import { DRIVER_REQUEST_KEY } from '@/lib/store/drivers';
 import { detectWatermark } from '@/lib/watermark/detect';
 import { clipIdToPayload } from '@/lib/watermark/payload';
 import { CHANNELS, compareChannels, type Channel } from '../quality/channels';
@@ -490,6 +491,31 @@ describe('Drive a portrait with a real face', () => {
     expect(clip.durationS).toBeGreaterThan(2.2);
     expect(clip.durationS).toBeLessThan(4);
     await panel.close();
+    // A site that serves its video only to its own player (hotlink protection) refuses the
+    // download: what the player plays is recorded instead.
+    const request = () => b.worker.evaluate(async (key) => (await chrome.storage.session.get(key))[key] as { driverId?: string; error?: string; at: number }, DRIVER_REQUEST_KEY);
+    const first = await request();
+    const guarded = `${site.origin}/media-only${site.serve('guarded.webm', readFileSync(film), 'video/webm')}`;
+    expect((await fetch(guarded)).status).toBe(403);
+    await page.evaluate(async (u) => {
+      const v = document.getElementById('streamed') as HTMLVideoElement;
+      v.src = u;
+      await new Promise((r) => v.addEventListener('loadeddata', r, { once: true }));
+    }, guarded);
+    await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
+    await clickMenu(b, page, 'sfumato-driver', guarded, 'video');
+    await page.waitForSelector('sfumato-toast[data-recording]', { state: 'attached', timeout: 15_000 });
+    await page.waitForSelector('sfumato-toast[data-recording]', { state: 'detached', timeout: 30_000 });
+    // A new driver, not the first recording.
+    await expect.poll(async () => (await request()).at, { timeout: 30_000 }).toBeGreaterThan(first.at);
+    const second = await request();
+    expect(second.error).toBeUndefined();
+    expect(second.driverId).toBeTruthy();
+    expect(second.driverId).not.toBe(first.driverId);
+    const panel3 = await openStudio(portraitClipId);
+    await panel3.waitForSelector('[data-testid="driver-chosen"]', { timeout: 30_000 });
+    expect(await panel3.locator('[data-testid="driver-chosen"]').innerText()).toMatch(/\(recorded\)/);
+    await panel3.close();
     await page.close();
   });
 

@@ -41,7 +41,10 @@ function singlePage(src: string, width: number, extra = ''): string {
 
 export interface TestSite {
   origin: string;
-  /** Serve `body` at /made/<name> (and without CORS at /nocors/made/<name>); returns that path. */
+  /**
+   * Serve `body` at /made/<name> (without CORS at /nocors/made/<name>, and only to media elements
+   * at /media-only/made/<name>); returns the first path.
+   */
   serve(name: string, body: Buffer, type: string): string;
   close(): Promise<void>;
 }
@@ -62,9 +65,15 @@ export async function startSite(port = 0): Promise<TestSite> {
       const csp = url.searchParams.get('csp');
       return send(200, TYPES['.html']!, singlePage(src, Number(url.searchParams.get('w') ?? 400)), true, csp ? { 'content-security-policy': csp } : {});
     }
-    // /fixtures/... with CORS; /nocors/fixtures/... without it (a site that refuses other origins).
+    // /fixtures/... with CORS; /nocors/fixtures/... without it (a site that refuses other origins);
+    // /media-only/... only to a page's <video> or <audio> (hotlink protection), not to fetch().
+    if (url.pathname.startsWith('/media-only/')) {
+      const dest = req.headers['sec-fetch-dest'];
+      if (dest !== 'video' && dest !== 'audio') return send(403, 'text/plain', 'forbidden', false);
+    }
     const nocors = url.pathname.startsWith('/nocors/');
-    const path = decodeURIComponent(nocors ? url.pathname.slice('/nocors'.length) : url.pathname);
+    const mediaOnly = url.pathname.startsWith('/media-only/');
+    const path = decodeURIComponent(nocors ? url.pathname.slice('/nocors'.length) : mediaOnly ? url.pathname.slice('/media-only'.length) : url.pathname);
     if (path.startsWith('/made/')) {
       const f = made.get(path.slice('/made/'.length));
       return f ? send(200, f.type, f.body, !nocors) : send(404, 'text/plain', 'not found');
