@@ -107,8 +107,10 @@ async function useVideoAsDriver(info: chrome.contextMenus.OnClickData, tab: chro
   const srcUrl = info.srcUrl ?? '';
   const pageUrl = info.pageUrl ?? tab?.url ?? '';
   // What the page plays, recorded where it plays, then stored; null when it cannot be recorded.
+  let tooShort = false;
   const recordAndStore = async (): Promise<unknown> => {
     const recorded = tab?.id !== undefined ? await recordInPage(tab.id, info.frameId ?? 0, srcUrl) : null;
+    tooShort = recorded?.tooShort === true;
     if (!recorded?.ok || !recorded.base64) return null;
     await ensureOffscreen();
     const title = `${(tab?.title || 'Video from a page').slice(0, 470)} (recorded)`;
@@ -120,7 +122,7 @@ async function useVideoAsDriver(info: chrome.contextMenus.OnClickData, tab: chro
       // Streamed by the page (blob:, MediaSource): nothing to download.
       raw = await recordAndStore();
       if (!raw) {
-        await tell({ error: ERROR_SENTENCES['driver-not-fetchable'] });
+        await tell({ error: ERROR_SENTENCES[tooShort ? 'driver-too-short' : 'driver-not-fetchable'] });
         return;
       }
     } else {

@@ -143,7 +143,7 @@ export const locateResult = obj({
 export type LocateResult = ReturnType<typeof locateResult>;
 
 /** What the content script answers to driver-record: the recording (WebM) or why there is none. */
-export const recordResult = obj({ ok: bool, base64: opt(str(MAX_RECORDING_BASE64)), mime: opt(str(100)) });
+export const recordResult = obj({ ok: bool, base64: opt(str(MAX_RECORDING_BASE64)), mime: opt(str(100)), tooShort: opt(bool) });
 export type RecordResult = ReturnType<typeof recordResult>;
 
 /** The offscreen document's answer to fetch-driver. */

@@ -145,7 +145,7 @@ async function recordDriver(srcUrl: string | undefined) {
   try {
     recording = recordVideo(video, show);
     const { blob, seconds } = await recording.done;
-    if (blob.size === 0 || seconds < RECORD_MIN_S - 0.5) return { ok: false };
+    if (blob.size === 0 || seconds < RECORD_MIN_S - 0.5) return { ok: false, tooShort: true };
     return { ok: true, base64: await base64Of(blob), mime: blob.type || 'video/webm' };
   } catch {
     // The browser refuses to record a video another site did not allow to be read.

@@ -491,6 +491,16 @@ describe('Drive a portrait with a real face', () => {
     expect(clip.durationS).toBeGreaterThan(2.2);
     expect(clip.durationS).toBeLessThan(4);
     await panel.close();
+    // Stopped at once: too little to drive with, and a sentence says so.
+    await page.$eval('#streamed', (v) => ((v as HTMLVideoElement).currentTime = 0));
+    await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
+    await clickMenu(b, page, 'sfumato-driver', src, 'video');
+    await page.waitForSelector('sfumato-toast[data-recording]', { state: 'attached', timeout: 10_000 });
+    await page.locator('sfumato-toast').getByRole('button', { name: 'Stop' }).click();
+    await page.waitForSelector('sfumato-toast[data-recording]', { state: 'detached', timeout: 10_000 });
+    const panel4 = await openStudio(portraitClipId);
+    await expect.poll(() => panel4.locator('[data-testid="driver-error"]').textContent().catch(() => ''), { timeout: 15_000 }).toBe(ERROR_SENTENCES['driver-too-short']);
+    await panel4.close();
     // A site that serves its video only to its own player (hotlink protection) refuses the
     // download: what the player plays is recorded instead.
     const request = () => b.worker.evaluate(async (key) => (await chrome.storage.session.get(key))[key] as { driverId?: string; error?: string; at: number }, DRIVER_REQUEST_KEY);
