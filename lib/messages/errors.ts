@@ -18,6 +18,7 @@ export const ERROR_SENTENCES = {
   'driver-no-face': 'No face was found in the driving video. Choose a video where one face looks towards the camera.',
   'driver-unreadable': 'The driving video could not be read: it is damaged, or not a video Sfumato can decode (MP4, WebM or MOV).',
   'driver-not-fetchable': 'This video cannot be used as motion: the site lets it be neither downloaded nor recorded. Save the video and choose it as a file in the Studio instead.',
+  'driver-permission-denied': 'Sfumato needs your permission to read videos from this site. Try again and choose Allow.',
   'driver-too-short': 'Too little of the video was recorded to use as motion (under 2 s). Let it play a little longer before you stop the recording.',
   'driver-missing': 'The driving video is no longer stored. Choose it again in the Studio.',
   'camera-denied': 'Sfumato could not use your camera: permission was refused or no camera is available. Allow the camera for Sfumato and try again.',

@@ -45,7 +45,7 @@ export async function fetchPageDriver(m: Message<'fetch-driver'>): Promise<Fetch
     try {
       res = await fetch(url, { credentials: 'omit', cache: 'force-cache' });
     } catch (e) {
-      throw new SfumatoError(m.hostPermission ? 'blocked' : 'permission-denied', e instanceof Error ? e.message : undefined);
+      throw new SfumatoError(m.hostPermission ? 'blocked' : 'driver-permission-denied', e instanceof Error ? e.message : undefined);
     }
     if (!res.ok) throw new SfumatoError('blocked', `HTTP ${res.status}`);
     const length = Number(res.headers.get('content-length') ?? 0);

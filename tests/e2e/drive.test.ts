@@ -435,6 +435,13 @@ describe('Drive a portrait with a real face', () => {
     await panel.waitForSelector('[data-testid="driver-chosen"]', { timeout: 30_000 });
     expect(await panel.locator('[data-testid="driver-chosen"]').innerText()).toMatch(/valid-video1\.mp4[\s\S]*Video from a page/);
     await panel.close();
+    // A video from a site Sfumato may not read (the permission asked for is refused; headless
+    // Chromium cannot grant it): the sentence asks for it, about videos.
+    const other = site.origin.replace('127.0.0.1', 'localhost');
+    await clickMenu(b, page, 'sfumato-driver', `${other}/nocors/fixtures/c2pa/valid-video1.mp4`, 'video');
+    const refused = await openStudio(portraitClipId);
+    await expect.poll(() => refused.locator('[data-testid="driver-error"]').textContent().catch(() => ''), { timeout: 15_000 }).toMatch(new RegExp(`^${ERROR_SENTENCES['driver-permission-denied'].replace(/[.]/g, '\\.')}`));
+    await refused.close();
     // A blob: address that no video on the page plays (gone, or never there): a sentence.
     await page.mouse.move(5, 5);
     await clickMenu(b, page, 'sfumato-driver', `blob:${site.origin}/0b8a1c52-1111-4222-8333-944455556666`, 'video');
