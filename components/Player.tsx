@@ -2,6 +2,7 @@
 // It asks the background for the bytes: an extension frame inside a web page is a third-party
 // context, where IndexedDB is blocked.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { bytesOf } from '@/lib/messages/base64';
 import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { clipPayload, msg } from '@/lib/messages/protocol';
 import { FULL_BOX, parseView, showsWhole, type DrawRect, type PlayerView } from '@/lib/page/fit';
@@ -11,9 +12,7 @@ async function fetchClip(clipId: string) {
   const raw: unknown = await chrome.runtime.sendMessage(msg({ to: 'background', type: 'get-clip', clipId }));
   const p = clipPayload(raw, 'clip');
   if (!p.ok || !p.mp4Base64) return null;
-  const bin = atob(p.mp4Base64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const bytes = bytesOf(p.mp4Base64);
   const box = p.labelBox?.length === 4 ? (p.labelBox as [number, number, number, number]) : undefined;
   return { mp4: new Blob([bytes], { type: 'video/mp4' }), renderer: p.renderer, labelCorner: p.labelCorner, labelBox: box };
 }

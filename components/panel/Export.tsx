@@ -4,6 +4,7 @@
 // that were signed in the offscreen document (the MP4 as stored, the others made there on request
 // and read back as signed and watermarked): there is no unlabelled or unsigned path.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { bytesOf } from '@/lib/messages/base64';
 import { exportResult, msg, type ExportResult } from '@/lib/messages/protocol';
 import type { ClipRecord } from '@/lib/store/clips';
 import { EXPORT_MIME, type ExportFormat } from '@/lib/store/exports';
@@ -34,10 +35,7 @@ export async function requestExport(clipId: string, format: ExportFormat): Promi
   const r = exportResult(raw, 'export');
   if (!r.ok || !r.base64) throw new Error(r.message ?? 'The export could not be made. The clip itself is safe in the gallery; please try again.');
   if (r.format !== format || r.mime !== EXPORT_MIME[format]) throw new Error('The export came back in the wrong format, so it was not used.');
-  const bin = atob(r.base64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return { blob: new Blob([bytes], { type: r.mime }), info: r };
+  return { blob: new Blob([bytesOf(r.base64)], { type: r.mime }), info: r };
 }
 
 /** Hand a blob to chrome.downloads under `filename`; the blob URL lives until the download ends. */

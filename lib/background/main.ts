@@ -1,7 +1,7 @@
 // The background service worker: context menus, permissions at the moment of use, on-demand
 // injection of the content script, and routing of job messages between the rooms.
 import { ERROR_SENTENCES, type ErrorCode } from '../messages/errors';
-import { exportResult, fetchDriverResult, locateResult, msg, parseMessage, recordResult, type LocateResult, type Message, type RecordResult } from '../messages/protocol';
+import { exportResult, fetchDriverResult, locateResult, msg, parseMessage, recordResult, type FetchDriverResult, type LocateResult, type Message, type RecordResult } from '../messages/protocol';
 import type { MotionSettings } from '../motion/catalog';
 import { getClip } from '../store/clips';
 import { getMotionDefaults } from '../store/motion-defaults';
@@ -106,29 +106,26 @@ async function useVideoAsDriver(info: chrome.contextMenus.OnClickData, tab: chro
   const tell = (r: Omit<DriverRequest, 'at'>) => chrome.storage.session.set({ [DRIVER_REQUEST_KEY]: { ...r, at: Date.now() } satisfies DriverRequest });
   const srcUrl = info.srcUrl ?? '';
   const pageUrl = info.pageUrl ?? tab?.url ?? '';
-  // What the page plays, recorded where it plays, then stored; null when it cannot be recorded.
-  let tooShort = false;
-  const recordAndStore = async (): Promise<unknown> => {
+  // What the page plays, recorded where it plays, then stored; a failure says why.
+  const recordAndStore = async (): Promise<FetchDriverResult> => {
     const recorded = tab?.id !== undefined ? await recordInPage(tab.id, info.frameId ?? 0, srcUrl) : null;
-    tooShort = recorded?.tooShort === true;
-    if (!recorded?.ok || !recorded.base64) return null;
+    if (!recorded?.ok || !recorded.base64) {
+      const code = recorded?.tooShort ? 'driver-too-short' : 'driver-not-fetchable';
+      return { ok: false, code, message: ERROR_SENTENCES[code] };
+    }
     await ensureOffscreen();
     const title = `${(tab?.title || 'Video from a page').slice(0, 470)} (recorded)`;
-    return chrome.runtime.sendMessage(msg({ to: 'offscreen', type: 'store-driver', base64: recorded.base64, mime: recorded.mime ?? 'video/webm', title, pageUrl }));
+    return fetchDriverResult(await chrome.runtime.sendMessage(msg({ to: 'offscreen', type: 'store-driver', base64: recorded.base64, mime: recorded.mime ?? 'video/webm', title, pageUrl })), 'driver');
   };
   try {
-    let raw: unknown;
+    let r: FetchDriverResult;
     if (!/^(https?|data):/i.test(srcUrl)) {
       // Streamed by the page (blob:, MediaSource): nothing to download.
-      raw = await recordAndStore();
-      if (!raw) {
-        await tell({ error: ERROR_SENTENCES[tooShort ? 'driver-too-short' : 'driver-not-fetchable'] });
-        return;
-      }
+      r = await recordAndStore();
     } else {
       await permission;
       await ensureOffscreen();
-      raw = await chrome.runtime.sendMessage(
+      const raw = await chrome.runtime.sendMessage(
         msg({
           to: 'offscreen',
           type: 'fetch-driver',
@@ -136,12 +133,15 @@ async function useVideoAsDriver(info: chrome.contextMenus.OnClickData, tab: chro
           hostPermission: await hasHostPermission(srcUrl),
         }),
       );
+      r = fetchDriverResult(raw, 'driver');
       // A site that serves its video only to its own player (hotlink protection, a session cookie)
-      // refuses the download: what the player plays is recorded instead.
-      const fetched = fetchDriverResult(raw, 'driver');
-      if (!fetched.ok && fetched.code === 'blocked') raw = (await recordAndStore()) ?? raw;
+      // refuses the download: what the player plays is recorded instead (its refusal stays the
+      // sentence when that cannot be recorded either).
+      if (!r.ok && r.code === 'blocked') {
+        const recorded = await recordAndStore();
+        if (recorded.ok) r = recorded;
+      }
     }
-    const r = fetchDriverResult(raw, 'driver');
     await tell(r.ok && r.driverId ? { driverId: r.driverId } : { error: r.message ?? ERROR_SENTENCES['driver-unreadable'] });
   } catch (e) {
     await tell({ error: `${ERROR_SENTENCES.internal} (${e instanceof Error ? e.message : String(e)})` });

@@ -99,10 +99,15 @@ function open(jobId: string, pic: Picture, natural: { w: number; h: number }): S
   return s;
 }
 
+/** A note of Sfumato's at the top of the page (one at a time: it replaces the one before). */
+function topNote(width: number) {
+  document.querySelector('sfumato-toast')?.remove();
+  return shadowHost('sfumato-toast', { zIndex: '2147483647', top: '16px', left: '50%', transform: 'translateX(-50%)', width: `min(${width}px, 92vw)` });
+}
+
 /** A sentence at the top of the page, for a failure with no picture to show it over. */
 function toast(message: string) {
-  document.querySelector('sfumato-toast')?.remove();
-  const { host, mount } = shadowHost('sfumato-toast', { zIndex: '2147483647', top: '16px', left: '50%', transform: 'translateX(-50%)', width: 'min(340px, 92vw)' });
+  const { host, mount } = topNote(340);
   const remove = () => {
     render(null, mount);
     host.remove();
@@ -127,8 +132,7 @@ function toast(message: string) {
 async function recordDriver(srcUrl: string | undefined) {
   const video = findVideo(srcUrl);
   if (!video) return { ok: false };
-  document.querySelector('sfumato-toast')?.remove();
-  const { host, mount } = shadowHost('sfumato-toast', { zIndex: '2147483647', top: '16px', left: '50%', transform: 'translateX(-50%)', width: 'min(360px, 92vw)' });
+  const { host, mount } = topNote(360);
   host.setAttribute('data-recording', '');
   let recording: ReturnType<typeof recordVideo>;
   const show = (secondsLeft: number) =>

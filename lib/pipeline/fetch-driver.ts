@@ -4,6 +4,7 @@
 // streams (blob:, MediaSource) cannot be downloaded: the content script records what it plays
 // (lib/page/record.ts), and those bytes come here to be checked and stored alike.
 import { probeDriver } from '../face/track';
+import { bytesOf } from '../messages/base64';
 import { SfumatoError, toSfumatoError } from '../messages/errors';
 import type { FetchDriverResult, Message } from '../messages/protocol';
 import { MAX_DRIVER_BYTES, newDriverId, putDriver } from '../store/drivers';
@@ -22,9 +23,8 @@ export function driverTitleFromUrl(url: string, fallback: string): string {
 /** Store a recording of a page video (store-driver) as a driver, once it is known to decode. */
 export async function storeRecordedDriver(m: Message<'store-driver'>): Promise<FetchDriverResult> {
   try {
-    const bytes = Uint8Array.from(atob(m.base64), (c) => c.charCodeAt(0));
     const type = /^video\/[\w.+-]+$/.test(m.mime) ? m.mime : 'video/webm';
-    const blob = new Blob([bytes], { type });
+    const blob = new Blob([bytesOf(m.base64)], { type });
     await probeDriver(blob);
     const id = newDriverId();
     await putDriver({ id, createdAt: Date.now(), title: m.title.slice(0, 200), kind: 'page', type, video: blob, pageUrl: m.pageUrl });
