@@ -11,7 +11,7 @@ import { LABEL_SIZES } from '@/lib/watermark/label';
 import { MENUS } from '@/lib/background/menus';
 import { clickMenu, launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
 import { FIXTURES, startSite, type TestSite } from './support/server';
-import { animateFrame, animateHere, animateTarget, expectInPlace, expectPlaying, fromBothMenus, openSingle, pagePixels } from './support/animate';
+import { animateFrame, animateHere, animateTarget, expectInPlace, expectPlaying, fromBothMenus, openSingle, pagePixels, showFilm } from './support/animate';
 import { looksLikeLabel, probeLabel } from './support/label';
 import { decodeFrames, landmarkBox, LEFT_EYE, meanAbsDiff, probeMp4, readStoredClips, RIGHT_EYE, type StoredClip } from './support/clips';
 
@@ -405,19 +405,7 @@ describe('a portrait the site covers with a transparent layer', () => {
     execFileSync('ffmpeg', ['-v', 'error', '-loop', '1', '-i', join(FIXTURES, 'portraits/lincoln-1863.jpg'), '-t', '2', '-r', '15',
       '-vf', "scale=646:796,zoompan=z='1+0.002*on':d=1:s=646x796", '-c:v', 'libvpx-vp9', '-b:v', '2M', '-pix_fmt', 'yuv420p', file]);
     const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 200);
-    const src = await page.evaluate(async (b64) => {
-      const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
-      const v = document.createElement('video');
-      v.id = 'film';
-      v.muted = true;
-      v.src = URL.createObjectURL(new Blob([bytes], { type: 'video/webm' }));
-      Object.assign(v.style, { width: '323px', height: '398px', display: 'block' });
-      document.getElementById('target')!.replaceWith(v);
-      await new Promise((r) => v.addEventListener('loadeddata', r, { once: true }));
-      v.currentTime = 1;
-      await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
-      return v.src;
-    }, readFileSync(file).toString('base64'));
+    const { src } = await showFilm(page, { webmBase64: readFileSync(file).toString('base64') });
     const r = (await page.locator('#film').boundingBox())!;
     await page.mouse.move(r.x + r.width / 2, r.y + r.height / 3);
     const out = await animateFrame(b, page, src);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_SENTENCES } from '@/lib/messages/errors';
 import { clickMenu, launchWithExtension, openExtensionPage, type ExtensionBrowser } from './support/browser';
 import { FIXTURES, startSite, type TestSite } from './support/server';
-import { animateFrame, animateHere, animateImage, expectInPlace, expectPlaying, openSingle, pagePixels, type Outcome } from './support/animate';
+import { animateFrame, animateHere, animateImage, expectInPlace, expectPlaying, openSingle, pagePixels, showFilm, type Outcome } from './support/animate';
 import { readStoredClips, type StoredClip } from './support/clips';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
@@ -36,25 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.close();
 });
-
-/** A cross-origin video, paused on a frame, with the browser's own controls (shown while paused). */
-async function showFilm(page: Page): Promise<{ src: string; box: { x: number; y: number; width: number; height: number } }> {
-  const src = await page.evaluate(async (u) => {
-    const v = document.createElement('video');
-    v.id = 'film';
-    v.muted = true;
-    v.controls = true;
-    v.src = u;
-    Object.assign(v.style, { width: '323px', height: '398px', display: 'block' });
-    document.getElementById('target')!.replaceWith(v);
-    await new Promise((r) => v.addEventListener('loadeddata', r, { once: true }));
-    v.currentTime = 1;
-    await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
-    return v.src;
-  }, film);
-  const r = (await page.locator('#film').boundingBox())!;
-  return { src, box: { x: Math.round(r.x), y: Math.round(r.y), width: Math.round(r.width), height: Math.round(r.height) } };
-}
 
 /** A portrait from the other origin drawn into a canvas: the canvas is tainted, its pixels unreadable. */
 async function showTaintedCanvas(page: Page): Promise<{ x: number; y: number; width: number; height: number }> {
@@ -105,7 +86,7 @@ describe('a picture the page forbids reading is taken from the screen', () => {
 
   it('a frame of a video from another site comes alive over it, without the video\'s controls in it', async () => {
     const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 200);
-    const { src, box } = await showFilm(page);
+    const { src, box } = await showFilm(page, { url: film }, true);
     // What the frame looks like without the controls the paused video shows over its bottom.
     await page.$eval('#film', (v) => ((v as HTMLVideoElement).controls = false));
     await page.waitForTimeout(200);
@@ -300,7 +281,7 @@ describe('when the tab cannot be captured', () => {
 
   it('a video from another site: a sentence saying its frame cannot be read', async () => {
     const page = await openSingle(b, site.origin, '/fixtures/portraits/lincoln-1863.jpg', 200);
-    const { src, box } = await showFilm(page);
+    const { src, box } = await showFilm(page, { url: film }, true);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await clickMenu(b, page, 'sfumato-animate-frame', src, 'video');
     await page.waitForSelector('sfumato-toast', { state: 'attached', timeout: 10_000 });

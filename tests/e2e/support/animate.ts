@@ -130,3 +130,29 @@ export async function expectInPlace(what: string, page: Page, player: Frame, box
   expect(inPlace).toBeLessThan(6);
   expect(inPlace).toBeLessThan(0.5 * shifted);
 }
+
+/**
+ * A film replaces the page's #target, paused at 1 s: from `url`, or from WebM bytes (base64)
+ * played from a blob: address, as streaming sites do; with the browser's own controls when asked.
+ * Returns the address the video plays (what Chrome reports as its srcUrl) and its box.
+ */
+export async function showFilm(page: Page, film: { url: string } | { webmBase64: string }, controls = false): Promise<{ src: string; box: PageBox }> {
+  const src = await page.evaluate(
+    async ({ film, controls }) => {
+      const v = document.createElement('video');
+      v.id = 'film';
+      v.muted = true;
+      v.controls = controls;
+      v.src = 'url' in film ? film.url : URL.createObjectURL(new Blob([Uint8Array.from(atob(film.webmBase64), (ch) => ch.charCodeAt(0))], { type: 'video/webm' }));
+      Object.assign(v.style, { width: '323px', height: '398px', display: 'block' });
+      document.getElementById('target')!.replaceWith(v);
+      await new Promise((r) => v.addEventListener('loadeddata', r, { once: true }));
+      v.currentTime = 1;
+      await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+      return v.src;
+    },
+    { film, controls },
+  );
+  const r = (await page.locator('#film').boundingBox())!;
+  return { src, box: { x: Math.round(r.x), y: Math.round(r.y), width: Math.round(r.width), height: Math.round(r.height) } };
+}
